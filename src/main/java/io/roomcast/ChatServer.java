@@ -1,0 +1,81 @@
+package io.roomcast;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.bridge.MemoryBridgeVerticle;
+import io.roomcast.bus.LocalCodec;
+import io.roomcast.config.ChatConfig;
+import io.roomcast.config.ConfigException;
+import io.roomcast.config.ConfigLoader;
+import io.roomcast.gateway.ChatGatewayVerticle;
+import io.roomcast.ops.Metrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a node: loads the config, deploys the bridge, then the gateway instances. */
+public final class ChatServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+  private static final String REGISTRY = "roomcast";
+
+  private ChatServer() {}
+
+  /** A running node: its Vertx, its settings and the port it listens on. */
+  public record Node(Vertx vertx, ChatConfig config, int port) {}
+
+  public static void main(String[] args) {
+    Vertx vertx = newVertx(REGISTRY);
+    Node node;
+    try {
+      node = ConfigLoader.load(vertx, System.getenv())
+          .compose(config -> start(vertx, config, REGISTRY))
+          .await(60, TimeUnit.SECONDS);
+    } catch (Throwable e) {
+      Throwable cause = e instanceof ConfigException ? e : e.getCause() != null ? e.getCause() : e;
+      System.err.println(cause instanceof ConfigException ? "invalid configuration: " + cause.getMessage()
+          : "start-up failed: " + cause);
+      vertx.close();
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping node {}", node.config().nodeId());
+      try {
+        vertx.close().await(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown did not finish cleanly: {}", e.toString());
+      }
+    }, "roomcast-shutdown"));
+  }
+
+  /** A Vertx with Prometheus metrics kept in its own registry (several nodes may share a JVM in tests). */
+  public static Vertx newVertx(String registryName) {
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName(registryName)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+  }
+
+  /** Deploys a node on {@code vertx}, whose metrics registry is {@code registryName}. */
+  public static Future<Node> start(Vertx vertx, ChatConfig config, String registryName) {
+    LocalCodec.register(vertx);
+    MeterRegistry registry = BackendRegistries.getNow(registryName);
+    Metrics metrics = new Metrics(registry);
+    return vertx.deployVerticle(new MemoryBridgeVerticle(config, metrics))
+        .compose(bridge -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, registryName),
+            new DeploymentOptions().setInstances(config.gatewayInstances())))
+        .map(gateways -> {
+          int port = (Integer) vertx.sharedData().getLocalMap(ChatGatewayVerticle.SHARED_MAP)
+              .get(ChatGatewayVerticle.PORT_KEY);
+          LOG.info("node {} listening on {}:{} with {} gateway instances and the in-memory broker",
+              config.nodeId(), config.host(), port, config.gatewayInstances());
+          return new Node(vertx, config, port);
+        });
+  }
+}

@@ -1,0 +1,209 @@
+package io.roomcast.bridge;
+
+import io.roomcast.bus.Addresses;
+import io.roomcast.bus.BridgeReply;
+import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.RoomEvent;
+import io.roomcast.config.ChatConfig;
+import io.roomcast.ops.Metrics;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.MessageId;
+import io.roomcast.protocol.ServerFrames;
+import io.roomcast.protocol.StoredMessage;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-node broker: rooms, bounded history, idempotency keys and presence held in this verticle's memory, and
+ * fan-out to the gateways over the event bus. It honours the bridge contract of {@link Addresses#BRIDGE}, so the
+ * gateway cannot tell it from the Redis bridge. Everything runs on this verticle's event loop: no locks.
+ */
+public final class MemoryBridgeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MemoryBridgeVerticle.class);
+
+  private final ChatConfig config;
+  private final Metrics metrics;
+  private final Map<String, Room> rooms = new TreeMap<>();
+  private MessageConsumer<BridgeRequest> consumer;
+
+  public MemoryBridgeVerticle(ChatConfig config, Metrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
+    return consumer.completion().onSuccess(v -> LOG.info("memory broker ready (single node, history {} per room)",
+        config.historySize()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister();
+  }
+
+  private void handle(Message<BridgeRequest> msg) {
+    try {
+      BridgeRequest req = msg.body();
+      if (req instanceof BridgeRequest.Publish p) {
+        publish(msg, p);
+      } else if (req instanceof BridgeRequest.Typing t) {
+        typing(t);
+      } else if (req instanceof BridgeRequest.Join j) {
+        join(msg, j);
+      } else if (req instanceof BridgeRequest.Leave l) {
+        leave(msg, l);
+      } else if (req instanceof BridgeRequest.Create c) {
+        create(msg, c);
+      } else if (req instanceof BridgeRequest.ListRooms) {
+        msg.reply(new BridgeReply.RoomList(List.copyOf(rooms.keySet())));
+      } else if (req instanceof BridgeRequest.History h) {
+        Room room = rooms.get(h.room());
+        msg.reply(new BridgeReply.Page(room == null ? List.of() : room.page(h.before(), h.limit())));
+      } else if (req instanceof BridgeRequest.Members m) {
+        Room room = rooms.get(m.room());
+        msg.reply(new BridgeReply.UserList(room == null ? List.of() : List.copyOf(room.presence.keySet())));
+      } else if (req instanceof BridgeRequest.Ping) {
+        msg.reply(new BridgeReply.Status(true));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("broker request {} failed", msg.body().getClass().getSimpleName(), e);
+      msg.fail(ErrorCode.INTERNAL.ordinal(), "internal error");
+    }
+  }
+
+  private void create(Message<BridgeRequest> msg, BridgeRequest.Create c) {
+    if (rooms.containsKey(c.room())) {
+      msg.reply(new BridgeReply.Created(false));
+    } else if (createRoom(msg, c.room()) != null) {
+      msg.reply(new BridgeReply.Created(true));
+    }
+  }
+
+  /** Creates and announces a room; on refusal fails {@code msg} and returns null. */
+  private Room createRoom(Message<BridgeRequest> msg, String name) {
+    if (rooms.size() >= config.maxRooms()) {
+      msg.fail(ErrorCode.TOO_MANY_ROOMS.ordinal(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+      return null;
+    }
+    Room room = new Room();
+    rooms.put(name, room);
+    metrics.rooms(rooms.size());
+    vertx.eventBus().publish(Addresses.ROOMS, new RoomEvent(RoomEvent.Kind.ROOM, ServerFrames.roomCreated(name), null));
+    return room;
+  }
+
+  private void join(Message<BridgeRequest> msg, BridgeRequest.Join j) {
+    Room room = rooms.get(j.room());
+    if (room == null && (room = createRoom(msg, j.room())) == null) {
+      return;
+    }
+    Set<String> sessions = room.presence.computeIfAbsent(j.user(), u -> new LinkedHashSet<>());
+    if (sessions.add(j.session()) && sessions.size() == 1) {
+      fanOut(j.room(), RoomEvent.Kind.PRESENCE, ServerFrames.presence(j.room(), true, j.user()), j.user());
+    }
+    msg.reply(new BridgeReply.Joined(List.copyOf(room.presence.keySet()), false));
+  }
+
+  private void leave(Message<BridgeRequest> msg, BridgeRequest.Leave l) {
+    Room room = rooms.get(l.room());
+    Set<String> sessions = room == null ? null : room.presence.get(l.user());
+    if (sessions != null && sessions.remove(l.session()) && sessions.isEmpty()) {
+      room.presence.remove(l.user());
+      fanOut(l.room(), RoomEvent.Kind.PRESENCE, ServerFrames.presence(l.room(), false, l.user()), l.user());
+    }
+    msg.reply(new BridgeReply.Done());
+  }
+
+  private void publish(Message<BridgeRequest> msg, BridgeRequest.Publish p) {
+    Room room = rooms.get(p.room());
+    if (room == null) {
+      msg.fail(ErrorCode.NOT_JOINED.ordinal(), "no room named " + p.room());
+      return;
+    }
+    long now = System.currentTimeMillis();
+    room.expireKeys(now);
+    if (p.key() != null) {
+      String earlier = room.idByKey.get(p.key());
+      if (earlier != null) {
+        msg.reply(new BridgeReply.Sent(earlier));
+        return;
+      }
+    }
+    StoredMessage stored = room.append(p.user(), p.text(), now, config.historySize());
+    if (p.key() != null) {
+      room.idByKey.put(p.key(), stored.id());
+      room.keyExpiry.addLast(new KeyExpiry(p.key(), now + config.idempotencyWindowSeconds() * 1000L));
+    }
+    fanOut(p.room(), RoomEvent.Kind.MESSAGE, ServerFrames.message(p.room(), stored), null);
+    msg.reply(new BridgeReply.Sent(stored.id()));
+  }
+
+  private void typing(BridgeRequest.Typing t) {
+    Room room = rooms.get(t.room());
+    if (room != null && room.presence.containsKey(t.user())) {
+      fanOut(t.room(), RoomEvent.Kind.TYPING, ServerFrames.typing(t.room(), t.user()), t.user());
+    }
+  }
+
+  private void fanOut(String room, RoomEvent.Kind kind, Buffer frame, String exceptUser) {
+    vertx.eventBus().publish(Addresses.room(room), new RoomEvent(kind, frame, exceptUser));
+  }
+
+  private record KeyExpiry(String key, long expiresAt) {}
+
+  private static final class Room {
+    final ArrayDeque<StoredMessage> history = new ArrayDeque<>();
+    final Map<String, Set<String>> presence = new LinkedHashMap<>();
+    final Map<String, String> idByKey = new HashMap<>();
+    final ArrayDeque<KeyExpiry> keyExpiry = new ArrayDeque<>();
+    MessageId last;
+
+    StoredMessage append(String user, String text, long now, int capacity) {
+      last = MessageId.next(last, now);
+      StoredMessage m = new StoredMessage(last.toString(), user, text, now);
+      history.addLast(m);
+      while (history.size() > capacity) {
+        history.removeFirst();
+      }
+      return m;
+    }
+
+    void expireKeys(long now) {
+      while (!keyExpiry.isEmpty() && keyExpiry.peekFirst().expiresAt() <= now) {
+        idByKey.remove(keyExpiry.removeFirst().key());
+      }
+    }
+
+    /** Up to {@code limit} messages older than {@code before} (all when null), oldest first. */
+    List<StoredMessage> page(MessageId before, int limit) {
+      List<StoredMessage> out = new ArrayList<>(Math.min(limit, history.size()));
+      Iterator<StoredMessage> newestFirst = history.descendingIterator();
+      while (newestFirst.hasNext() && out.size() < limit) {
+        StoredMessage m = newestFirst.next();
+        if (before == null || MessageId.parse(m.id()).compareTo(before) < 0) {
+          out.add(m);
+        }
+      }
+      Collections.reverse(out);
+      return out;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.roomcast.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The node's settings, validated once at start-up. Units are in the names; see {@link Setting} and the README.
+ *
+ * @param port HTTP port; 0 picks a free port (shared by all gateway instances)
+ * @param host interface to bind
+ * @param nodeId this node's name in {@code welcome.node} and logs
+ * @param gatewayInstances gateway verticle instances (event loops serving sockets)
+ * @param maxFrameBytes largest accepted client frame or message, in bytes; larger ones close the socket with 1009
+ * @param maxTextLength longest {@code send.text}, in Unicode code points
+ * @param maxRoomsPerConnection rooms one connection may have joined at once
+ * @param maxRooms rooms the broker holds at most (memory broker)
+ * @param sendRatePerSecond token-bucket refill rate for a connection's requests
+ * @param sendBurst token-bucket capacity for a connection's requests
+ * @param rateLimitStrikes refused ({@code rate_limited}) requests tolerated in a burst before closing with 4029;
+ *     one strike is forgiven per second
+ * @param historySize messages kept per room
+ * @param idempotencyWindowSeconds how long a {@code send.key} is remembered
+ * @param bridgeTimeoutMs how long a gateway waits for the bridge before answering {@code unavailable}
+ */
+public record ChatConfig(
+    int port,
+    String host,
+    String nodeId,
+    int gatewayInstances,
+    int maxFrameBytes,
+    int maxTextLength,
+    int maxRoomsPerConnection,
+    int maxRooms,
+    int sendRatePerSecond,
+    int sendBurst,
+    int rateLimitStrikes,
+    int historySize,
+    int idempotencyWindowSeconds,
+    int bridgeTimeoutMs) {
+
+  private static final Set<String> KNOWN_KEYS =
+      Stream.of(Setting.values()).flatMap(s -> Stream.of(s.key(), s.env())).collect(Collectors.toUnmodifiableSet());
+
+  /**
+   * Builds the config from merged sources: file keys ({@code maxTextLength}) and environment names
+   * ({@code CHAT_MAX_TEXT_LENGTH}) may both be present; the environment name wins.
+   *
+   * @throws ConfigException naming the first bad key
+   */
+  public static ChatConfig from(JsonObject merged) {
+    for (String key : merged.fieldNames()) {
+      if (!KNOWN_KEYS.contains(key)) {
+        throw new ConfigException("unknown config key '" + key + "'");
+      }
+    }
+    Map<Setting, Object> v = new EnumMap<>(Setting.class);
+    for (Setting s : Setting.values()) {
+      Object raw = merged.getValue(s.env(), merged.getValue(s.key()));
+      if (raw == null) {
+        throw new ConfigException(s.label() + " is missing");
+      }
+      v.put(s, s.numeric() ? (Object) integer(s, raw) : raw.toString().trim());
+    }
+    if ((String) v.get(Setting.HOST) == null || ((String) v.get(Setting.HOST)).isEmpty()) {
+      throw new ConfigException(Setting.HOST.label() + " must not be empty");
+    }
+    String nodeId = (String) v.get(Setting.NODE_ID);
+    if (nodeId.isEmpty()) {
+      nodeId = defaultNodeId();
+    } else if (!nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw new ConfigException(Setting.NODE_ID.label() + " must be 1 to 64 letters, digits, '_', '.' or '-'");
+    }
+    int instances = (int) v.get(Setting.GATEWAY_INSTANCES);
+    return new ChatConfig(
+        (int) v.get(Setting.PORT),
+        (String) v.get(Setting.HOST),
+        nodeId,
+        instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
+        (int) v.get(Setting.MAX_FRAME_BYTES),
+        (int) v.get(Setting.MAX_TEXT_LENGTH),
+        (int) v.get(Setting.MAX_ROOMS_PER_CONNECTION),
+        (int) v.get(Setting.MAX_ROOMS),
+        (int) v.get(Setting.SEND_RATE_PER_SECOND),
+        (int) v.get(Setting.SEND_BURST),
+        (int) v.get(Setting.RATE_LIMIT_STRIKES),
+        (int) v.get(Setting.HISTORY_SIZE),
+        (int) v.get(Setting.IDEMPOTENCY_WINDOW_SECONDS),
+        (int) v.get(Setting.BRIDGE_TIMEOUT_MS));
+  }
+
+  private static int integer(Setting s, Object raw) {
+    long n;
+    if (raw instanceof Integer || raw instanceof Long) {
+      n = ((Number) raw).longValue();
+    } else if (raw instanceof String str && str.trim().matches("-?\\d{1,12}")) {
+      n = Long.parseLong(str.trim());
+    } else {
+      throw new ConfigException(s.label() + " must be a whole number, got '" + raw + "'");
+    }
+    if (n < s.min() || n > s.max()) {
+      throw new ConfigException(s.label() + " must be between " + s.min() + " and " + s.max() + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  private static String defaultNodeId() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && host.matches("[A-Za-z0-9_.-]{1,64}")) {
+      return host;
+    }
+    return "node-" + Integer.toString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000), 36);
+  }
+}

@@ -1,0 +1,72 @@
+package io.roomcast.config;
+
+/**
+ * Every setting: its key in the JSON config files, its environment variable, and its bounds. Defaults live in
+ * {@code conf/config.json}; the README's configuration table documents each one.
+ */
+public enum Setting {
+  PORT("port", "PORT", 0, 65535),
+  HOST("host", "CHAT_HOST"),
+  NODE_ID("nodeId", "CHAT_NODE_ID"),
+  GATEWAY_INSTANCES("gatewayInstances", "CHAT_GATEWAY_INSTANCES", 0, 256),
+  MAX_FRAME_BYTES("maxFrameBytes", "CHAT_MAX_FRAME_BYTES", 1024, 16 * 1024 * 1024),
+  MAX_TEXT_LENGTH("maxTextLength", "CHAT_MAX_TEXT_LENGTH", 1, 1_000_000),
+  MAX_ROOMS_PER_CONNECTION("maxRoomsPerConnection", "CHAT_MAX_ROOMS_PER_CONNECTION", 1, 100_000),
+  MAX_ROOMS("maxRooms", "CHAT_MAX_ROOMS", 1, 100_000_000),
+  SEND_RATE_PER_SECOND("sendRatePerSecond", "CHAT_SEND_RATE_PER_SECOND", 1, 1_000_000),
+  SEND_BURST("sendBurst", "CHAT_SEND_BURST", 1, 1_000_000),
+  RATE_LIMIT_STRIKES("rateLimitStrikes", "CHAT_RATE_LIMIT_STRIKES", 1, 1_000_000),
+  HISTORY_SIZE("historySize", "CHAT_HISTORY_SIZE", 1, 10_000_000),
+  IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "CHAT_IDEMPOTENCY_WINDOW_SECONDS", 1, 7 * 24 * 3600),
+  BRIDGE_TIMEOUT_MS("bridgeTimeoutMs", "CHAT_BRIDGE_TIMEOUT_MS", 100, 60_000);
+
+  /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */
+  public static final String CONFIG_FILE_ENV = "CHAT_CONFIG_FILE";
+
+  private final String key;
+  private final String env;
+  private final boolean numeric;
+  private final long min;
+  private final long max;
+
+  Setting(String key, String env) {
+    this.key = key;
+    this.env = env;
+    this.numeric = false;
+    this.min = 0;
+    this.max = 0;
+  }
+
+  Setting(String key, String env, long min, long max) {
+    this.key = key;
+    this.env = env;
+    this.numeric = true;
+    this.min = min;
+    this.max = max;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String env() {
+    return env;
+  }
+
+  public boolean numeric() {
+    return numeric;
+  }
+
+  public long min() {
+    return min;
+  }
+
+  public long max() {
+    return max;
+  }
+
+  /** "PORT (port)": how messages name a setting, so an operator finds it whichever way it was set. */
+  public String label() {
+    return env + " (" + key + ")";
+  }
+}

@@ -1,0 +1,68 @@
+package io.roomcast.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.protocol.ErrorCode;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The node's own Prometheus series (next to Vert.x's). One instance per node, shared by all its verticles. */
+public final class Metrics {
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger roomJoins = new AtomicInteger();
+  private final AtomicInteger rooms = new AtomicInteger();
+  private final Counter messagesIn;
+  private final Counter messagesOut;
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+
+  public Metrics(MeterRegistry registry) {
+    Gauge.builder("roomcast_connections", connections, AtomicInteger::get)
+        .description("Open WebSocket connections").register(registry);
+    Gauge.builder("roomcast_room_joins", roomJoins, AtomicInteger::get)
+        .description("Rooms joined, counted once per connection and room").register(registry);
+    Gauge.builder("roomcast_rooms", rooms, AtomicInteger::get)
+        .description("Rooms known to this node's broker").register(registry);
+    messagesIn = Counter.builder("roomcast_messages_in").description("Messages accepted from clients")
+        .register(registry);
+    messagesOut = Counter.builder("roomcast_messages_out")
+        .description("Message events written to client sockets").register(registry);
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, Counter.builder("roomcast_errors").tag("code", code.wire())
+          .description("Error replies sent to clients, by code").register(registry));
+    }
+  }
+
+  public void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  public void joined() {
+    roomJoins.incrementAndGet();
+  }
+
+  public void left() {
+    roomJoins.decrementAndGet();
+  }
+
+  public void rooms(int count) {
+    rooms.set(count);
+  }
+
+  public void messageIn() {
+    messagesIn.increment();
+  }
+
+  public void messagesOut(int count) {
+    messagesOut.increment(count);
+  }
+
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+}

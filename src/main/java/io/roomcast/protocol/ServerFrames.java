@@ -1,0 +1,89 @@
+package io.roomcast.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Encodes the server's frames (replies and events) of protocol v1 as UTF-8 JSON bytes. */
+public final class ServerFrames {
+  public static final int PROTOCOL_VERSION = 1;
+
+  private ServerFrames() {}
+
+  public static Buffer welcome(String user, String session, String node) {
+    return new JsonObject().put("type", "welcome").put("user", user).put("session", session).put("node", node)
+        .put("protocol", PROTOCOL_VERSION).toBuffer();
+  }
+
+  public static Buffer ok(String ref, String room) {
+    return reply("ok", ref).put("room", room).toBuffer();
+  }
+
+  public static Buffer created(String ref, String room, boolean created) {
+    return reply("ok", ref).put("room", room).put("created", created).toBuffer();
+  }
+
+  public static Buffer sent(String ref, String room, String id) {
+    return reply("ok", ref).put("room", room).put("id", id).toBuffer();
+  }
+
+  public static Buffer rooms(String ref, List<String> rooms) {
+    return reply("rooms", ref).put("rooms", new JsonArray(List.copyOf(rooms))).toBuffer();
+  }
+
+  public static Buffer joined(String ref, String room, List<String> members, boolean recovered) {
+    return reply("joined", ref).put("room", room).put("members", new JsonArray(List.copyOf(members)))
+        .put("recovered", recovered).toBuffer();
+  }
+
+  public static Buffer history(String ref, String room, List<StoredMessage> messages) {
+    JsonArray list = new JsonArray();
+    for (StoredMessage m : messages) {
+      list.add(new JsonObject().put("id", m.id()).put("user", m.user()).put("text", m.text()).put("ts", m.ts()));
+    }
+    return reply("history", ref).put("room", room).put("messages", list).toBuffer();
+  }
+
+  public static Buffer members(String ref, String room, List<String> users) {
+    return reply("members", ref).put("room", room).put("users", new JsonArray(List.copyOf(users))).toBuffer();
+  }
+
+  public static Buffer pong(String ref) {
+    return reply("pong", ref).toBuffer();
+  }
+
+  public static Buffer error(ErrorCode code, String message, String ref) {
+    JsonObject o = new JsonObject().put("type", "error").put("code", code.wire()).put("message", message);
+    if (ref != null) {
+      o.put("ref", ref);
+    }
+    return o.toBuffer();
+  }
+
+  public static Buffer message(String room, StoredMessage m) {
+    return new JsonObject().put("type", "message").put("room", room).put("id", m.id()).put("user", m.user())
+        .put("text", m.text()).put("ts", m.ts()).toBuffer();
+  }
+
+  public static Buffer presence(String room, boolean join, String user) {
+    return new JsonObject().put("type", "presence").put("room", room).put("event", join ? "join" : "leave")
+        .put("user", user).toBuffer();
+  }
+
+  public static Buffer typing(String room, String user) {
+    return new JsonObject().put("type", "typing").put("room", room).put("user", user).toBuffer();
+  }
+
+  public static Buffer roomCreated(String room) {
+    return new JsonObject().put("type", "room").put("room", room).put("event", "created").toBuffer();
+  }
+
+  private static JsonObject reply(String type, String ref) {
+    JsonObject o = new JsonObject().put("type", type);
+    if (ref != null) {
+      o.put("ref", ref);
+    }
+    return o;
+  }
+}
