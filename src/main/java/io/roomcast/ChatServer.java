@@ -15,6 +15,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,8 @@ public final class ChatServer {
 
   private ChatServer() {}
 
-  /** A running node: its Vertx, its settings and the port it listens on. */
-  public record Node(Vertx vertx, ChatConfig config, int port) {}
+  /** A running node: its Vertx, its settings, the port it listens on and its bridge's deployment. */
+  public record Node(Vertx vertx, ChatConfig config, int port, String bridgeDeployment) {}
 
   public static void main(String[] args) {
     Vertx vertx = newVertx(REGISTRY);
@@ -62,20 +64,34 @@ public final class ChatServer {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
   }
 
+  /**
+   * A port that is free now, for {@code port: 0}. All gateway instances must bind the same configured port to share
+   * it (Vert.x shares a listening socket by its configured address), so "any port" is resolved here, once.
+   */
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   /** Deploys a node on {@code vertx}, whose metrics registry is {@code registryName}. */
   public static Future<Node> start(Vertx vertx, ChatConfig config, String registryName) {
     LocalCodec.register(vertx);
     MeterRegistry registry = BackendRegistries.getNow(registryName);
     Metrics metrics = new Metrics(registry);
+    int port;
+    try {
+      port = config.port() != 0 ? config.port() : freePort();
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.deployVerticle(new MemoryBridgeVerticle(config, metrics))
-        .compose(bridge -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, registryName),
-            new DeploymentOptions().setInstances(config.gatewayInstances())))
-        .map(gateways -> {
-          int port = (Integer) vertx.sharedData().getLocalMap(ChatGatewayVerticle.SHARED_MAP)
-              .get(ChatGatewayVerticle.PORT_KEY);
+        .compose(bridge -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, registryName, port),
+            new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridge))
+        .map(bridge -> {
           LOG.info("node {} listening on {}:{} with {} gateway instances and the in-memory broker",
               config.nodeId(), config.host(), port, config.gatewayInstances());
-          return new Node(vertx, config, port);
+          return new Node(vertx, config, port, bridge);
         });
   }
 }

@@ -35,9 +35,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChatGatewayVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-  /** Local shared map where the instances record the port they listen on (useful with port 0). */
-  public static final String SHARED_MAP = "roomcast";
-  public static final String PORT_KEY = "http.port";
 
   private final ChatConfig config;
   private final Metrics metrics;
@@ -49,8 +46,12 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private MessageConsumer<RoomEvent> announcements;
   private HttpServer server;
 
-  public ChatGatewayVerticle(ChatConfig config, Metrics metrics, String registryName) {
+  private final int port;
+
+  /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
+  public ChatGatewayVerticle(ChatConfig config, Metrics metrics, String registryName, int port) {
     this.config = config;
+    this.port = port;
     this.metrics = metrics;
     this.registryName = registryName;
     this.parser = new FrameParser(config.maxTextLength());
@@ -75,8 +76,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
-        // port 0 means "any free port": -1 makes all instances share that one port
-        .setPort(config.port() == 0 ? -1 : config.port())
+        .setPort(port)
         // Vert.x enforces both limits; its own frame-limit handling drops the TCP connection, so the session closes
         // with 1009 itself when the message limit trips (see Session.onException)
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
@@ -84,8 +84,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options).requestHandler(router);
-    return Future.all(announcements.completion(), server.listen())
-        .onSuccess(v -> vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, server.actualPort()));
+    return Future.all(announcements.completion(), server.listen());
   }
 
   @Override

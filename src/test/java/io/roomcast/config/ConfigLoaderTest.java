@@ -1,0 +1,107 @@
+package io.roomcast.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.roomcast.support.Await;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+  private final Vertx vertx = Vertx.vertx();
+  @TempDir Path dir;
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  private ChatConfig load(Map<String, String> env) {
+    return Await.result(ConfigLoader.load(vertx, env));
+  }
+
+  private Path file(String json) throws Exception {
+    Path p = dir.resolve("config.json");
+    Files.writeString(p, json);
+    return p;
+  }
+
+  @Test
+  @DisplayName("with no environment the defaults of conf/config.json apply")
+  void defaults() {
+    ChatConfig c = load(Map.of());
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.maxFrameBytes()).isEqualTo(65536);
+    assertThat(c.maxTextLength()).isEqualTo(4000);
+    assertThat(c.sendRatePerSecond()).isEqualTo(20);
+    assertThat(c.sendBurst()).isEqualTo(50);
+    assertThat(c.gatewayInstances()).as("0 means one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(c.nodeId()).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("the mounted file overrides the defaults and environment variables override both")
+  void precedence() throws Exception {
+    Path mounted = file("{\"maxTextLength\": 100, \"sendBurst\": 7, \"port\": 9000}");
+    Map<String, String> env = new HashMap<>();
+    env.put("CHAT_CONFIG_FILE", mounted.toString());
+    env.put("CHAT_SEND_BURST", "9");
+    env.put("HOME", "/ignored/because/not/a/setting");
+    ChatConfig c = load(env);
+    assertThat(c.maxTextLength()).as("file beats defaults").isEqualTo(100);
+    assertThat(c.sendBurst()).as("env beats file").isEqualTo(9);
+    assertThat(c.port()).isEqualTo(9000);
+    assertThat(c.historySize()).as("untouched default").isEqualTo(1000);
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("a word for a number", Map.of("CHAT_SEND_BURST", "lots"), null, "CHAT_SEND_BURST"),
+        Arguments.of("a negative rate", Map.of("CHAT_SEND_RATE_PER_SECOND", "-1"), null, "CHAT_SEND_RATE_PER_SECOND"),
+        Arguments.of("a port out of range", Map.of("PORT", "70000"), null, "PORT"),
+        Arguments.of("a frame limit below 1 KiB", Map.of("CHAT_MAX_FRAME_BYTES", "10"), null, "CHAT_MAX_FRAME_BYTES"),
+        Arguments.of("a bad node id", Map.of("CHAT_NODE_ID", "a b"), null, "CHAT_NODE_ID"),
+        Arguments.of("a bad value in the file", Map.of(), "{\"historySize\": \"many\"}", "historySize"),
+        Arguments.of("an unknown key in the file", Map.of(), "{\"maxTextLenght\": 5}", "maxTextLenght"),
+        Arguments.of("a broken file", Map.of(), "{\"port\": ", "CHAT_CONFIG_FILE"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  @DisplayName("an invalid setting stops start-up with a message naming the key")
+  void invalidValuesNameTheKey(String name, Map<String, String> env, String fileJson, String key) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    if (fileJson != null) {
+      all.put("CHAT_CONFIG_FILE", file(fileJson).toString());
+    }
+    assertThatThrownBy(() -> load(all))
+        .satisfies(e -> assertThat(rootMessage(e)).contains(key));
+  }
+
+  @Test
+  @DisplayName("a named config file that does not exist stops start-up")
+  void missingMountedFile() {
+    assertThatThrownBy(() -> load(Map.of("CHAT_CONFIG_FILE", dir.resolve("nope.json").toString())))
+        .satisfies(e -> assertThat(rootMessage(e)).contains("CHAT_CONFIG_FILE"));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || !(t instanceof ConfigException)) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+}

@@ -1,0 +1,139 @@
+package io.roomcast.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A real Redis for integration tests: a container when a Docker engine is available, otherwise a local
+ * {@code redis-server} process on a free port (no persistence, bound to loopback). The process form can be killed and
+ * restarted on the same port, which outage tests need.
+ */
+public final class RedisServer implements AutoCloseable {
+  private final GenericContainer<?> container;
+  private final String host;
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(GenericContainer<?> container, String host, int port, Path dir) {
+    this.container = container;
+    this.host = host;
+    this.port = port;
+    this.dir = dir;
+  }
+
+  /** Starts a Redis: a container if {@code preferContainer} and Docker is up, else a local process. */
+  public static RedisServer start(boolean preferContainer) {
+    if (preferContainer && dockerAvailable()) {
+      GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse("redis:7.0.15-alpine"))
+          .withExposedPorts(6379);
+      c.start();
+      return new RedisServer(c, c.getHost(), c.getMappedPort(6379), null);
+    }
+    return startProcess();
+  }
+
+  /** Starts a local {@code redis-server} process, the form that can be killed and restarted. */
+  public static RedisServer startProcess() {
+    try {
+      RedisServer r = new RedisServer(null, "127.0.0.1", freePort(), Files.createTempDirectory("roomcast-redis"));
+      r.startLocal();
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
+    }
+  }
+
+  public String url() {
+    return "redis://" + host + ":" + port;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Kills the local process (SIGKILL), as a crash would. */
+  public void kill() {
+    requireProcess();
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the local process again on the same port. */
+  public void restart() {
+    requireProcess();
+    try {
+      startLocal();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void startLocal() throws IOException {
+    List<String> cmd = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no");
+    process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(new File(dir.toFile(), "redis.log")).start();
+    Await.until("redis-server to accept connections on " + port, Duration.ofSeconds(10), this::accepting);
+  }
+
+  private boolean accepting() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("redis-server exited with " + process.exitValue() + ", see " + dir);
+    }
+    try (Socket s = new Socket(host, port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void requireProcess() {
+    if (process == null) {
+      throw new IllegalStateException("only a local redis-server process can be killed and restarted");
+    }
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (container != null) {
+      container.stop();
+    }
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.roomcast.support;
+
+import io.roomcast.ChatServer;
+import io.roomcast.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A node started in this JVM on a free port, configured like production: defaults file, then env settings. */
+public final class TestNode implements AutoCloseable {
+  private static final AtomicInteger COUNT = new AtomicInteger();
+
+  private final Vertx vertx;
+  private final ChatServer.Node node;
+
+  private TestNode(Map<String, String> env) {
+    String name = "test-node-" + COUNT.incrementAndGet();
+    Map<String, String> settings = new HashMap<>();
+    settings.put("PORT", "0");
+    settings.put("CHAT_NODE_ID", name);
+    settings.put("CHAT_GATEWAY_INSTANCES", "2");
+    settings.putAll(env);
+    vertx = ChatServer.newVertx(name);
+    node = Await.result(ConfigLoader.load(vertx, settings).compose(cfg -> ChatServer.start(vertx, cfg, name)));
+  }
+
+  /** Starts a node; {@code env} holds extra settings by environment name, e.g. {@code CHAT_SEND_BURST}. */
+  public static TestNode start(Map<String, String> env) {
+    return new TestNode(env);
+  }
+
+  public static TestNode start() {
+    return new TestNode(Map.of());
+  }
+
+  public int port() {
+    return node.port();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ChatServer.Node node() {
+    return node;
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.close());
+  }
+}

@@ -1,0 +1,187 @@
+package io.roomcast.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A protocol-v1 test client over a real WebSocket. Frames it receives queue up; the test reads them in order with
+ * {@link #next}, or waits for the reply to a request with {@link #request}. Blocking: call from the test thread.
+ */
+public final class WsClient implements AutoCloseable {
+  public static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private final WebSocket ws;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /** Frames received but passed over by {@link #take}; read from the test thread only. */
+  private final Deque<JsonObject> stash = new ArrayDeque<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private final AtomicInteger refs = new AtomicInteger();
+  private JsonObject welcome;
+
+  /** Runs on the socket's event loop as the connection completes, so no frame can arrive before the handlers. */
+  private WsClient(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+  }
+
+  /** Connects as {@code user} (null: anonymous) to the node on {@code port}. */
+  public static WsClient connect(WebSocketClient client, int port, String user) {
+    String uri = user == null ? "/ws" : "/ws?user=" + user;
+    WsClient c = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri)).map(WsClient::new), TIMEOUT);
+    c.welcome = c.next(f -> true);
+    assertThat(c.welcome.getString("type")).isEqualTo("welcome");
+    return c;
+  }
+
+  public static WebSocketClient newClient(Vertx vertx) {
+    return vertx.createWebSocketClient();
+  }
+
+  public JsonObject welcome() {
+    return welcome;
+  }
+
+  public String user() {
+    return welcome.getString("user");
+  }
+
+  /** Sends a frame as it is. */
+  public void send(JsonObject frame) {
+    ws.writeTextMessage(frame.encode());
+  }
+
+  public void sendText(String text) {
+    ws.writeTextMessage(text);
+  }
+
+  public void sendBinary(Buffer data) {
+    ws.writeBinaryMessage(data);
+  }
+
+  /** Sends {@code frame} with a fresh ref and returns the reply carrying that ref (events before it stay queued). */
+  public JsonObject request(JsonObject frame) {
+    String ref = "r" + refs.incrementAndGet();
+    send(frame.copy().put("ref", ref));
+    return take(f -> ref.equals(f.getString("ref")));
+  }
+
+  /** Like {@link #request}, and fails unless the reply is of {@code type}. */
+  public JsonObject expect(String type, JsonObject frame) {
+    JsonObject reply = request(frame);
+    assertThat(reply.getString("type")).as("reply to %s: %s", frame, reply).isEqualTo(type);
+    return reply;
+  }
+
+  /** Joins and returns the {@code joined} reply. */
+  public JsonObject join(String room) {
+    return expect("joined", new JsonObject().put("type", "join").put("room", room));
+  }
+
+  /** Sends a message and returns its id. */
+  public String say(String room, String text) {
+    return expect("ok", new JsonObject().put("type", "send").put("room", room).put("text", text)).getString("id");
+  }
+
+  /** The next frame in arrival order; fails unless it matches. */
+  public JsonObject next(Predicate<JsonObject> expected) {
+    JsonObject f = stash.isEmpty() ? poll(TIMEOUT.toNanos()) : stash.removeFirst();
+    if (f == null) {
+      fail("no frame within %s", TIMEOUT);
+    }
+    assertThat(expected.test(f)).as("unexpected frame %s", f).isTrue();
+    return f;
+  }
+
+  /**
+   * The first frame, in arrival order, that matches; the frames it passes over stay queued for later reads. Fails
+   * after {@link #TIMEOUT}.
+   */
+  public JsonObject take(Predicate<JsonObject> wanted) {
+    for (Iterator<JsonObject> it = stash.iterator(); it.hasNext(); ) {
+      JsonObject f = it.next();
+      if (wanted.test(f)) {
+        it.remove();
+        return f;
+      }
+    }
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      JsonObject f = poll(deadline - System.nanoTime());
+      if (f == null) {
+        fail("no matching frame within %s; unmatched: %s", TIMEOUT, stash);
+      }
+      if (wanted.test(f)) {
+        return f;
+      }
+      stash.add(f);
+    }
+  }
+
+  /** The next event of {@code type}. */
+  public JsonObject event(String type) {
+    return take(f -> type.equals(f.getString("type")));
+  }
+
+  /**
+   * Waits until everything the broker sent before now has arrived: a round trip through the bridge, whose events and
+   * replies reach this connection in order. Returns, and consumes, every frame not read yet.
+   */
+  public List<JsonObject> drain() {
+    String ref = "barrier" + refs.incrementAndGet();
+    send(new JsonObject().put("type", "rooms").put("ref", ref));
+    take(f -> ref.equals(f.getString("ref")));
+    List<JsonObject> before = new ArrayList<>(stash);
+    stash.clear();
+    return before;
+  }
+
+  /** Waits for the server to close the connection; returns the close code. */
+  public short awaitClose() {
+    try {
+      return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("connection not closed within " + TIMEOUT, e);
+    }
+  }
+
+  public boolean isClosed() {
+    return ws.isClosed();
+  }
+
+  private JsonObject poll(long nanos) {
+    try {
+      return nanos > 0 ? frames.poll(nanos, TimeUnit.NANOSECONDS) : frames.poll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      Await.result(ws.close(), TIMEOUT);
+    }
+  }
+}
