@@ -77,10 +77,10 @@ public final class ChatGatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(port)
-        // Vert.x enforces both limits; its own frame-limit handling drops the TCP connection, so the session closes
-        // with 1009 itself when the message limit trips (see Session.onException)
-        .setMaxWebSocketFrameSize(config.maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.maxFrameBytes())
+        // a hard limit above the protocol's: frames up to it are read whole and answered with a clean 1009 close by
+        // MessageAssembler; a frame beyond it is dropped by Netty with the TCP connection (the client sees 1006)
+        .setMaxWebSocketFrameSize(hardFrameLimit(config))
+        .setMaxWebSocketMessageSize(hardFrameLimit(config))
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options).requestHandler(router);
@@ -90,6 +90,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.close();
+  }
+
+  /** The frame size beyond which Netty drops the connection instead of the session closing it with 1009. */
+  public static int hardFrameLimit(ChatConfig config) {
+    return config.maxFrameBytes() * 4;
   }
 
   private void upgrade(RoutingContext ctx) {

@@ -8,7 +8,8 @@ import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ProtocolException;
 import io.roomcast.protocol.ServerFrames;
-import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -33,6 +34,11 @@ final class Session {
   private final Map<String, Boolean> rooms = new HashMap<>();
   private final TokenBucket requests;
   private final TokenBucket strikes;
+  private final MessageAssembler assembler;
+  /** Bridge requests not answered yet; a close waits for them, so every accepted request gets its reply. */
+  private int inFlight;
+  /** Set once the session decided to close: later frames are ignored and the close follows the last reply. */
+  private CloseCode closing;
   private boolean closed;
 
   Session(ServerWebSocket ws, ChatGatewayVerticle gateway, String user, String id) {
@@ -43,6 +49,7 @@ final class Session {
     long now = System.nanoTime();
     this.requests = new TokenBucket(gateway.settings().sendBurst(), gateway.settings().sendRatePerSecond(), now);
     this.strikes = new TokenBucket(gateway.settings().rateLimitStrikes(), 1, now);
+    this.assembler = new MessageAssembler(gateway.settings().maxFrameBytes());
   }
 
   String user() {
@@ -54,8 +61,7 @@ final class Session {
   }
 
   void start() {
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> onBinary());
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClose());
     write(ServerFrames.welcome(user, id, gateway.settings().nodeId()));
@@ -65,6 +71,21 @@ final class Session {
   void deliver(WebSocketFrame frame) {
     if (!closed) {
       ws.writeFrame(frame);
+    }
+  }
+
+  private void onFrame(WebSocketFrame frame) {
+    if (closing != null) {
+      return;
+    }
+    MessageAssembler.Result r = assembler.accept(frame);
+    if (r instanceof MessageAssembler.Text t) {
+      onText(t.text());
+    } else if (r instanceof MessageAssembler.Binary) {
+      onBinary();
+    } else if (r instanceof MessageAssembler.TooLarge) {
+      LOG.info("closing session {} of {}: message larger than {} bytes", id, user, gateway.settings().maxFrameBytes());
+      close(CloseCode.TOO_LARGE);
     }
   }
 
@@ -117,35 +138,34 @@ final class Session {
     } else if (frame instanceof ClientFrame.Leave l) {
       leave(l);
     } else if (frame instanceof ClientFrame.Create c) {
-      this.<BridgeReply.Created>ask(new BridgeRequest.Create(c.room()), c.ref())
-          .onSuccess(r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
+      this.<BridgeReply.Created>ask(new BridgeRequest.Create(c.room()), c.ref(),
+          r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
     } else if (frame instanceof ClientFrame.Rooms r) {
-      this.<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms(), r.ref())
-          .onSuccess(list -> write(ServerFrames.rooms(r.ref(), list.rooms())));
+      this.<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms(), r.ref(),
+          list -> write(ServerFrames.rooms(r.ref(), list.rooms())));
     } else if (frame instanceof ClientFrame.History h) {
-      this.<BridgeReply.Page>ask(new BridgeRequest.History(h.room(), h.before(), h.limit()), h.ref())
-          .onSuccess(page -> write(ServerFrames.history(h.ref(), h.room(), page.messages())));
+      this.<BridgeReply.Page>ask(new BridgeRequest.History(h.room(), h.before(), h.limit()), h.ref(),
+          page -> write(ServerFrames.history(h.ref(), h.room(), page.messages())));
     } else if (frame instanceof ClientFrame.Members m) {
-      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(m.room()), m.ref())
-          .onSuccess(list -> write(ServerFrames.members(m.ref(), m.room(), list.users())));
+      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(m.room()), m.ref(),
+          list -> write(ServerFrames.members(m.ref(), m.room(), list.users())));
     }
   }
 
   private void send(ClientFrame.Send s) {
     if (requireJoined(s.room(), s.ref())) {
-      this.<BridgeReply.Sent>ask(new BridgeRequest.Publish(s.room(), user, s.text(), s.key()), s.ref())
-          .onSuccess(sent -> {
-            gateway.metrics().messageIn();
-            write(ServerFrames.sent(s.ref(), s.room(), sent.id()));
-          });
+      this.<BridgeReply.Sent>ask(new BridgeRequest.Publish(s.room(), user, s.text(), s.key()), s.ref(), sent -> {
+        gateway.metrics().messageIn();
+        write(ServerFrames.sent(s.ref(), s.room(), sent.id()));
+      });
     }
   }
 
   private void join(ClientFrame.Join j) {
     String room = j.room();
     if (rooms.containsKey(room)) {
-      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(room), j.ref())
-          .onSuccess(list -> write(ServerFrames.joined(j.ref(), room, list.users(), false)));
+      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(room), j.ref(),
+          list -> write(ServerFrames.joined(j.ref(), room, list.users(), false)));
       return;
     }
     int max = gateway.settings().maxRoomsPerConnection();
@@ -156,26 +176,25 @@ final class Session {
     rooms.put(room, false);
     RoomRegistry registry = gateway.registry();
     registry.prepare(room);
-    this.<BridgeReply.Joined>ask(new BridgeRequest.Join(room, user, id, j.since()), j.ref())
-        .onComplete(ar -> {
-          if (closed || ar.failed()) {
-            // closing already told the bridge; a failed join changes nothing
-            registry.abort(room);
-            if (!closed) {
-              rooms.remove(room);
-            }
-            return;
-          }
-          registry.attach(room, this);
-          rooms.put(room, true);
-          gateway.metrics().joined();
-          write(ServerFrames.joined(j.ref(), room, ar.result().members(), ar.result().recovered()));
-        });
+    this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since()), j.ref(), ar -> {
+      if (closed || ar.failed()) {
+        // a closed session already told the bridge it left; a failed join changes nothing
+        registry.abort(room);
+        if (!closed) {
+          rooms.remove(room);
+        }
+        return;
+      }
+      registry.attach(room, this);
+      rooms.put(room, true);
+      gateway.metrics().joined();
+      write(ServerFrames.joined(j.ref(), room, ar.result().members(), ar.result().recovered()));
+    });
   }
 
   private void leave(ClientFrame.Leave l) {
     if (requireJoined(l.room(), l.ref())) {
-      this.<BridgeReply.Done>ask(new BridgeRequest.Leave(l.room(), user, id), l.ref()).onSuccess(done -> {
+      this.<BridgeReply.Done>ask(new BridgeRequest.Leave(l.room(), user, id), l.ref(), done -> {
         detach(l.room());
         write(ServerFrames.ok(l.ref(), l.room()));
       });
@@ -198,12 +217,36 @@ final class Session {
     return false;
   }
 
-  /** Asks the bridge; on failure answers the client with the coded error and fails the returned future. */
-  private <T extends BridgeReply> Future<T> ask(BridgeRequest request, String ref) {
-    return gateway.bridge().<T>ask(request).onFailure(err -> {
-      BridgeClient.Refusal r = BridgeClient.refusal(err);
-      refuse(r.code(), r.message(), ref);
+  /** Asks the bridge; {@code ok} gets the reply, a failure is answered with its coded error. */
+  private <T extends BridgeReply> void ask(BridgeRequest request, String ref, Handler<T> ok) {
+    call(request, ref, ar -> {
+      if (ar.succeeded()) {
+        ok.handle(this.<T>cast(ar.result()));
+      }
     });
+  }
+
+  /**
+   * Asks the bridge and hands the outcome to {@code done}, after answering a failure with its coded error. Counts
+   * the request as in flight until then, so a pending close waits for its reply.
+   */
+  private <T extends BridgeReply> void call(BridgeRequest request, String ref, Handler<AsyncResult<T>> done) {
+    inFlight++;
+    gateway.bridge().<T>ask(request).onComplete(ar -> {
+      if (ar.failed()) {
+        BridgeClient.Refusal r = BridgeClient.refusal(ar.cause());
+        refuse(r.code(), r.message(), ref);
+      }
+      done.handle(ar);
+      if (--inFlight == 0 && closing != null) {
+        closeNow();
+      }
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T cast(Object o) {
+    return (T) o;
   }
 
   private void refuse(ErrorCode code, String message, String ref) {
@@ -218,18 +261,29 @@ final class Session {
   }
 
   private void onException(Throwable t) {
-    if (t instanceof CorruptedWebSocketFrameException
-        || (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("max message size"))) {
-      LOG.info("closing session {} of {}: frame larger than {} bytes", id, user, gateway.settings().maxFrameBytes());
-      close(CloseCode.TOO_LARGE);
+    if (t instanceof CorruptedWebSocketFrameException) {
+      // a single frame beyond Vert.x's hard limit: Netty stops decoding and the socket closes at once
+      LOG.info("closing session {} of {}: frame beyond the hard limit ({})", id, user, t.getMessage());
+      closing = CloseCode.TOO_LARGE;
+      closeNow();
     } else {
       LOG.debug("session {} socket error: {}", id, t.toString());
     }
   }
 
+  /** Closes with {@code code} once the requests already accepted have been answered. */
   void close(CloseCode code) {
+    if (closing == null) {
+      closing = code;
+      if (inFlight == 0) {
+        closeNow();
+      }
+    }
+  }
+
+  private void closeNow() {
     if (!closed && !ws.isClosed()) {
-      ws.close(code.code(), code.reason());
+      ws.close(closing.code(), closing.reason());
     }
   }
 

@@ -156,6 +156,15 @@ public final class WsClient implements AutoCloseable {
     return before;
   }
 
+  /** Every frame received and not read yet, for a connection that is closed (no barrier possible). */
+  public List<JsonObject> drainClosed() {
+    assertThat(isClosed()).as("connection closed").isTrue();
+    List<JsonObject> all = new ArrayList<>(stash);
+    stash.clear();
+    frames.drainTo(all);
+    return all;
+  }
+
   /** Waits for the server to close the connection; returns the close code. */
   public short awaitClose() {
     try {

@@ -1,0 +1,95 @@
+package io.roomcast.gateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reassembles a connection's WebSocket frames into messages while enforcing the protocol's size limit itself.
+ * Vert.x's own limits handle an oversized frame by dropping the TCP connection (the client sees 1006), so Vert.x is
+ * given a higher hard limit and this class finds a message over {@code maxBytes} early, after which the session closes
+ * with 1009 cleanly. Only the bytes of the message in progress are buffered, never more than {@code maxBytes}.
+ */
+final class MessageAssembler {
+  /** What a frame completed. */
+  sealed interface Result {}
+
+  /** A whole text message. */
+  record Text(String text) implements Result {}
+
+  /** A whole binary message (its content is not kept). */
+  record Binary() implements Result {}
+
+  /** The message in progress went over the limit. */
+  record TooLarge() implements Result {}
+
+  /** Nothing complete yet (a fragment, or a control frame). */
+  record Partial() implements Result {}
+
+  private static final Partial PARTIAL = new Partial();
+
+  private final int maxBytes;
+  private Buffer text;
+  private boolean binary;
+  private long size;
+
+  MessageAssembler(int maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  Result accept(WebSocketFrame frame) {
+    switch (frame.type()) {
+      case TEXT -> {
+        binary = false;
+        size = 0;
+        text = null;
+        if (frame.isFinal()) {
+          return frame.binaryData().length() > maxBytes ? new TooLarge() : new Text(frame.textData());
+        }
+        return append(frame);
+      }
+      case BINARY -> {
+        binary = true;
+        size = 0;
+        text = null;
+        return frame.isFinal() ? finish(frame) : append(frame);
+      }
+      case CONTINUATION -> {
+        return frame.isFinal() ? finish(frame) : append(frame);
+      }
+      default -> {
+        return PARTIAL;
+      }
+    }
+  }
+
+  private Result append(WebSocketFrame frame) {
+    Buffer data = frame.binaryData();
+    size += data.length();
+    if (size > maxBytes) {
+      text = null;
+      return new TooLarge();
+    }
+    if (!binary) {
+      if (text == null) {
+        text = Buffer.buffer((int) Math.min(maxBytes, Math.max(256, size * 2)));
+      }
+      text.appendBuffer(data);
+    }
+    return PARTIAL;
+  }
+
+  private Result finish(WebSocketFrame frame) {
+    Result r = append(frame);
+    if (r instanceof TooLarge) {
+      return r;
+    }
+    if (binary) {
+      return new Binary();
+    }
+    String whole = text == null ? "" : text.toString(StandardCharsets.UTF_8);
+    text = null;
+    size = 0;
+    return new Text(whole);
+  }
+}

@@ -1,0 +1,91 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.support.Await;
+import io.roomcast.support.TestNode;
+import io.roomcast.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Presence counts users, not connections: a user with two tabs is one member. */
+class PresenceIT {
+  private TestNode node;
+  private Vertx clientVertx;
+  private WebSocketClient client;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start();
+    clientVertx = Vertx.vertx();
+    client = WsClient.newClient(clientVertx);
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(clientVertx.close());
+    node.close();
+  }
+
+  private static boolean presence(JsonObject f, String event, String user) {
+    return "presence".equals(f.getString("type")) && event.equals(f.getString("event"))
+        && user.equals(f.getString("user"));
+  }
+
+  private static List<String> users(WsClient c, String room) {
+    return c.expect("members", new JsonObject().put("type", "members").put("room", room))
+        .getJsonArray("users").stream().map(Object::toString).toList();
+  }
+
+  @Test
+  @DisplayName("join fires when a user's first connection joins and leave when the last one goes, not per tab")
+  void twoTabsAreOneMember() {
+    WsClient bob = WsClient.connect(client, node.port(), "bob");
+    bob.join("lobby");
+    WsClient tab1 = WsClient.connect(client, node.port(), "alice");
+    WsClient tab2 = WsClient.connect(client, node.port(), "alice");
+
+    tab1.join("lobby");
+    JsonObject join = bob.take(f -> presence(f, "join", "alice"));
+    assertThat(join.getString("room")).isEqualTo("lobby");
+    assertThat(tab1.drain()).as("no presence event about oneself").noneMatch(f -> "presence".equals(f.getString("type")));
+
+    JsonObject second = tab2.join("lobby");
+    assertThat(second.getJsonArray("members").getList()).containsExactlyInAnyOrder("bob", "alice");
+    assertThat(bob.drain()).as("second tab: no new join").noneMatch(f -> "presence".equals(f.getString("type")));
+    assertThat(users(bob, "lobby")).containsExactlyInAnyOrder("bob", "alice");
+
+    tab1.expect("ok", new JsonObject().put("type", "leave").put("room", "lobby"));
+    assertThat(bob.drain()).as("one tab left, alice is still here")
+        .noneMatch(f -> "presence".equals(f.getString("type")));
+    assertThat(users(bob, "lobby")).containsExactlyInAnyOrder("bob", "alice");
+
+    tab2.close();
+    JsonObject leave = bob.take(f -> presence(f, "leave", "alice"));
+    assertThat(leave.getString("room")).isEqualTo("lobby");
+    assertThat(users(bob, "lobby")).containsExactly("bob");
+    assertThat(bob.drain()).as("exactly one leave").noneMatch(f -> "presence".equals(f.getString("type")));
+  }
+
+  @Test
+  @DisplayName("closing a connection leaves every room it had joined")
+  void closeLeavesAllRooms() {
+    WsClient bob = WsClient.connect(client, node.port(), "bob");
+    bob.join("a");
+    bob.join("b");
+    WsClient carl = WsClient.connect(client, node.port(), "carl");
+    carl.join("a");
+    carl.join("b");
+    carl.close();
+    bob.take(f -> presence(f, "leave", "carl") && "a".equals(f.getString("room")));
+    bob.take(f -> presence(f, "leave", "carl") && "b".equals(f.getString("room")));
+    assertThat(users(bob, "a")).containsExactly("bob");
+    assertThat(users(bob, "b")).containsExactly("bob");
+  }
+}
