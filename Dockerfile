@@ -1,0 +1,20 @@
+# Build stage: the Maven wrapper builds the fat jar (dependencies first, for layer caching).
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN ./mvnw -B -q dependency:go-offline
+COPY conf conf
+COPY src src
+RUN ./mvnw -B -q package -DskipTests
+
+# Runtime stage: a JRE, the jar and its defaults, as a non-root user.
+FROM eclipse-temurin:21-jre
+RUN useradd --system --uid 10001 --no-create-home roomcast
+WORKDIR /app
+COPY --from=build /src/target/chat-server.jar /app/chat-server.jar
+USER 10001
+EXPOSE 8080
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# exec form: the JVM is PID 1 and receives SIGTERM
+ENTRYPOINT ["java", "-jar", "/app/chat-server.jar"]

@@ -1,0 +1,114 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.support.Await;
+import io.roomcast.support.Http;
+import io.roomcast.support.TestNode;
+import io.roomcast.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Health, readiness, metrics and the web page, as an operator and a browser see them. */
+class OpsIT {
+  private TestNode node;
+  private Vertx clientVertx;
+  private WebSocketClient client;
+
+  @BeforeEach
+  void start() {
+    node = TestNode.start(Map.of("CHAT_BRIDGE_TIMEOUT_MS", "500"));
+    clientVertx = Vertx.vertx();
+    client = WsClient.newClient(clientVertx);
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(clientVertx.close());
+    node.close();
+  }
+
+  private double metric(String series) {
+    String body = Http.get(node.port(), "/metrics").body();
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  @Test
+  @DisplayName("liveness and readiness answer 200 while the broker is up")
+  void health() {
+    HttpResponse<String> live = Http.get(node.port(), "/health/live");
+    assertThat(live.statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = Http.get(node.port(), "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ready.body()).getString("status")).isEqualTo("UP");
+  }
+
+  @Test
+  @DisplayName("/metrics counts connections, joined rooms, messages in and out, and errors by code")
+  void metrics() {
+    HttpResponse<String> scrape = Http.get(node.port(), "/metrics");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+    assertThat(scrape.body()).contains("roomcast_connections", "roomcast_room_joins", "roomcast_messages_in_total",
+        "roomcast_messages_out_total", "roomcast_errors_total{code=\"not_joined\"}", "vertx_http_server");
+
+    try (WsClient ann = WsClient.connect(client, node.port(), "ann");
+        WsClient bob = WsClient.connect(client, node.port(), "bob")) {
+      Await.until("2 connections", Duration.ofSeconds(5), () -> metric("roomcast_connections") == 2.0);
+      ann.join("m");
+      bob.join("m");
+      assertThat(metric("roomcast_room_joins")).isEqualTo(2.0);
+      ann.say("m", "one");
+      bob.event("message");
+      Await.until("messages counted", Duration.ofSeconds(5), () -> metric("roomcast_messages_in_total") == 1.0
+          && metric("roomcast_messages_out_total") == 2.0);
+      ann.expect("error", new JsonObject().put("type", "send").put("room", "elsewhere").put("text", "x"));
+      assertThat(metric("roomcast_errors_total{code=\"not_joined\"}")).isEqualTo(1.0);
+    }
+    Await.until("connections closed", Duration.ofSeconds(5),
+        () -> metric("roomcast_connections") == 0.0 && metric("roomcast_room_joins") == 0.0);
+  }
+
+  @Test
+  @DisplayName("without a broker, readiness is 503 and requests get 'unavailable' while the socket stays open")
+  void brokerDown() {
+    try (WsClient ann = WsClient.connect(client, node.port(), "ann")) {
+      ann.join("down");
+      Await.result(node.vertx().undeploy(node.node().bridgeDeployment()));
+      assertThat(Http.get(node.port(), "/health/ready").statusCode()).isEqualTo(503);
+      assertThat(Http.get(node.port(), "/health/live").statusCode()).isEqualTo(200);
+      JsonObject refused = ann.expect("error", new JsonObject().put("type", "send").put("room", "down").put("text", "x"));
+      assertThat(refused.getString("code")).isEqualTo("unavailable");
+      assertThat(ann.expect("error", new JsonObject().put("type", "join").put("room", "other")).getString("code"))
+          .isEqualTo("unavailable");
+      ann.expect("pong", new JsonObject().put("type", "ping"));
+      assertThat(ann.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("the web page is served at / with its script and the controls' test hooks")
+  void webPage() {
+    HttpResponse<String> page = Http.get(node.port(), "/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+    for (String hook : new String[] {"name", "connect", "room-input", "join", "message-input", "send", "messages",
+        "members", "status"}) {
+      assertThat(page.body()).contains("data-testid=\"" + hook + "\"");
+    }
+    HttpResponse<String> script = Http.get(node.port(), "/app.js");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body()).contains("/ws").doesNotContain("innerHTML");
+  }
+}
