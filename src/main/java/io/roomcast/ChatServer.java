@@ -2,6 +2,7 @@ package io.roomcast;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.bridge.MemoryBridgeVerticle;
+import io.roomcast.bridge.RedisBridgeVerticle;
 import io.roomcast.bus.LocalCodec;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.config.ConfigException;
@@ -11,6 +12,7 @@ import io.roomcast.ops.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -21,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a node: loads the config, deploys the bridge, then the gateway instances. */
+/**
+ * Starts a node: loads the config, deploys the bridge (Redis when {@code REDIS_URL} is set, else in-memory), then the
+ * gateway instances.
+ */
 public final class ChatServer {
   private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
   private static final String REGISTRY = "roomcast";
@@ -85,13 +90,15 @@ public final class ChatServer {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return vertx.deployVerticle(new MemoryBridgeVerticle(config, metrics))
-        .compose(bridge -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, registryName, port),
-            new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridge))
-        .map(bridge -> {
-          LOG.info("node {} listening on {}:{} with {} gateway instances and the in-memory broker",
-              config.nodeId(), config.host(), port, config.gatewayInstances());
-          return new Node(vertx, config, port, bridge);
+    VerticleBase bridge = config.redisMode()
+        ? new RedisBridgeVerticle(config, metrics) : new MemoryBridgeVerticle(config, metrics);
+    return vertx.deployVerticle(bridge)
+        .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, registryName, port),
+            new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))
+        .map(bridgeId -> {
+          LOG.info("node {} listening on {}:{} with {} gateway instances and the {}", config.nodeId(), config.host(),
+              port, config.gatewayInstances(), config.redisMode() ? "Redis broker" : "in-memory broker");
+          return new Node(vertx, config, port, bridgeId);
         });
   }
 }

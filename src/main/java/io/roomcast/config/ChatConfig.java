@@ -26,6 +26,11 @@ import java.util.stream.Stream;
  * @param historySize messages kept per room
  * @param idempotencyWindowSeconds how long a {@code send.key} is remembered
  * @param bridgeTimeoutMs how long a gateway waits for the bridge before answering {@code unavailable}
+ * @param redisUrl the Redis to share rooms through ({@code redis://host:port}); empty for the in-memory broker
+ * @param redisPrefix the first segment of every Redis key and channel
+ * @param redisPoolSize pooled Redis connections for commands (the subscriber has its own)
+ * @param redisReconnectMaxMs the longest pause between attempts to reconnect the subscriber
+ * @param redisPingIntervalMs how often the bridge checks that Redis answers
  */
 public record ChatConfig(
     int port,
@@ -41,7 +46,12 @@ public record ChatConfig(
     int rateLimitStrikes,
     int historySize,
     int idempotencyWindowSeconds,
-    int bridgeTimeoutMs) {
+    int bridgeTimeoutMs,
+    String redisUrl,
+    String redisPrefix,
+    int redisPoolSize,
+    int redisReconnectMaxMs,
+    int redisPingIntervalMs) {
 
   private static final Set<String> KNOWN_KEYS =
       Stream.of(Setting.values()).flatMap(s -> Stream.of(s.key(), s.env())).collect(Collectors.toUnmodifiableSet());
@@ -75,6 +85,14 @@ public record ChatConfig(
     } else if (!nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new ConfigException(Setting.NODE_ID.label() + " must be 1 to 64 letters, digits, '_', '.' or '-'");
     }
+    String redisUrl = (String) v.get(Setting.REDIS_URL);
+    if (!redisUrl.isEmpty() && !redisUrl.matches("(redis|rediss|unix)://.+")) {
+      throw new ConfigException(Setting.REDIS_URL.label() + " must be a redis:// (or rediss://, unix://) URL");
+    }
+    String prefix = (String) v.get(Setting.REDIS_PREFIX);
+    if (!prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
+      throw new ConfigException(Setting.REDIS_PREFIX.label() + " must be 1 to 32 letters, digits, '_', '.' or '-'");
+    }
     int instances = (int) v.get(Setting.GATEWAY_INSTANCES);
     return new ChatConfig(
         (int) v.get(Setting.PORT),
@@ -90,7 +108,22 @@ public record ChatConfig(
         (int) v.get(Setting.RATE_LIMIT_STRIKES),
         (int) v.get(Setting.HISTORY_SIZE),
         (int) v.get(Setting.IDEMPOTENCY_WINDOW_SECONDS),
-        (int) v.get(Setting.BRIDGE_TIMEOUT_MS));
+        (int) v.get(Setting.BRIDGE_TIMEOUT_MS),
+        redisUrl,
+        prefix,
+        (int) v.get(Setting.REDIS_POOL_SIZE),
+        (int) v.get(Setting.REDIS_RECONNECT_MAX_MS),
+        (int) v.get(Setting.REDIS_PING_INTERVAL_MS));
+  }
+
+  /** True when rooms are shared through Redis, false for the single-node in-memory broker. */
+  public boolean redisMode() {
+    return !redisUrl.isEmpty();
+  }
+
+  /** The Redis URL with any password replaced, for logs. */
+  public String redisUrlForLogs() {
+    return redisUrl.replaceAll("//[^@/]*@", "//***@");
   }
 
   private static int integer(Setting s, Object raw) {

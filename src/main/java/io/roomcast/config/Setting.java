@@ -18,7 +18,12 @@ public enum Setting {
   RATE_LIMIT_STRIKES("rateLimitStrikes", "CHAT_RATE_LIMIT_STRIKES", 1, 1_000_000),
   HISTORY_SIZE("historySize", "CHAT_HISTORY_SIZE", 1, 10_000_000),
   IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "CHAT_IDEMPOTENCY_WINDOW_SECONDS", 1, 7 * 24 * 3600),
-  BRIDGE_TIMEOUT_MS("bridgeTimeoutMs", "CHAT_BRIDGE_TIMEOUT_MS", 100, 60_000);
+  BRIDGE_TIMEOUT_MS("bridgeTimeoutMs", "CHAT_BRIDGE_TIMEOUT_MS", 100, 60_000),
+  REDIS_URL("redisUrl", "REDIS_URL"),
+  REDIS_PREFIX("redisPrefix", "CHAT_REDIS_PREFIX"),
+  REDIS_POOL_SIZE("redisPoolSize", "CHAT_REDIS_POOL_SIZE", 1, 256),
+  REDIS_RECONNECT_MAX_MS("redisReconnectMaxMs", "CHAT_REDIS_RECONNECT_MAX_MS", 100, 600_000),
+  REDIS_PING_INTERVAL_MS("redisPingIntervalMs", "CHAT_REDIS_PING_INTERVAL_MS", 100, 600_000);
 
   /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */
   public static final String CONFIG_FILE_ENV = "CHAT_CONFIG_FILE";

@@ -178,10 +178,12 @@ final class Session {
     registry.prepare(room);
     this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since()), j.ref(), ar -> {
       if (closed || ar.failed()) {
-        // a closed session already told the bridge it left; a failed join changes nothing
+        // a closed session already told the bridge it left; a failed join changes nothing, and since a join that
+        // timed out may still have reached the broker, the bridge is told to forget it (leaves are idempotent)
         registry.abort(room);
         if (!closed) {
           rooms.remove(room);
+          gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));
         }
         return;
       }

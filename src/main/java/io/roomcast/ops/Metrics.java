@@ -3,9 +3,11 @@ package io.roomcast.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.roomcast.protocol.ErrorCode;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The node's own Prometheus series (next to Vert.x's). One instance per node, shared by all its verticles. */
@@ -16,6 +18,9 @@ public final class Metrics {
   private final Counter messagesIn;
   private final Counter messagesOut;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Counter redisReconnects;
+  private final Counter pubsubReceived;
+  private final Timer publishLatency;
 
   public Metrics(MeterRegistry registry) {
     Gauge.builder("roomcast_connections", connections, AtomicInteger::get)
@@ -28,6 +33,13 @@ public final class Metrics {
         .register(registry);
     messagesOut = Counter.builder("roomcast_messages_out")
         .description("Message events written to client sockets").register(registry);
+    redisReconnects = Counter.builder("roomcast_redis_reconnects")
+        .description("Times the Redis subscriber connection was re-established after it was lost").register(registry);
+    pubsubReceived = Counter.builder("roomcast_redis_pubsub_received")
+        .description("Messages received from Redis pub/sub").register(registry);
+    publishLatency = Timer.builder("roomcast_redis_publish_latency")
+        .description("Time to store and publish a message in Redis").publishPercentileHistogram()
+        .register(registry);
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, Counter.builder("roomcast_errors").tag("code", code.wire())
           .description("Error replies sent to clients, by code").register(registry));
@@ -60,6 +72,18 @@ public final class Metrics {
 
   public void messagesOut(int count) {
     messagesOut.increment(count);
+  }
+
+  public void redisReconnected() {
+    redisReconnects.increment();
+  }
+
+  public void pubsubReceived() {
+    pubsubReceived.increment();
+  }
+
+  public void publishLatency(long nanos) {
+    publishLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void error(ErrorCode code) {

@@ -1,6 +1,7 @@
 package io.roomcast.protocol;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -64,6 +65,18 @@ public final class ServerFrames {
   public static Buffer message(String room, StoredMessage m) {
     return new JsonObject().put("type", "message").put("room", room).put("id", m.id()).put("user", m.user())
         .put("text", m.text()).put("ts", m.ts()).toBuffer();
+  }
+
+  /**
+   * The message event split around its id and ts, for a broker that learns the id only when it stores the message:
+   * the frame is {@code head + id + middle + ts + "}"}, the same JSON object as {@link #message} encodes.
+   */
+  public record MessageTemplate(String head, String middle) {}
+
+  public static MessageTemplate messageTemplate(String room, String user, String text) {
+    return new MessageTemplate(
+        "{\"type\":\"message\",\"room\":" + Json.encode(room) + ",\"id\":\"",
+        "\",\"user\":" + Json.encode(user) + ",\"text\":" + Json.encode(text) + ",\"ts\":");
   }
 
   public static Buffer presence(String room, boolean join, String user) {

@@ -49,6 +49,16 @@ class ConfigLoaderTest {
     assertThat(c.sendBurst()).isEqualTo(50);
     assertThat(c.gatewayInstances()).as("0 means one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.nodeId()).isNotBlank();
+    assertThat(c.redisMode()).as("no REDIS_URL: the in-memory broker").isFalse();
+  }
+
+  @Test
+  @DisplayName("REDIS_URL switches to the Redis broker, and its password never reaches the logs")
+  void redisUrl() {
+    ChatConfig c = load(Map.of("REDIS_URL", "redis://:s3cret@redis:6379/0"));
+    assertThat(c.redisMode()).isTrue();
+    assertThat(c.redisPrefix()).isEqualTo("chat");
+    assertThat(c.redisUrlForLogs()).isEqualTo("redis://***@redis:6379/0").doesNotContain("s3cret");
   }
 
   @Test
@@ -73,6 +83,8 @@ class ConfigLoaderTest {
         Arguments.of("a port out of range", Map.of("PORT", "70000"), null, "PORT"),
         Arguments.of("a frame limit below 1 KiB", Map.of("CHAT_MAX_FRAME_BYTES", "10"), null, "CHAT_MAX_FRAME_BYTES"),
         Arguments.of("a bad node id", Map.of("CHAT_NODE_ID", "a b"), null, "CHAT_NODE_ID"),
+        Arguments.of("a Redis URL that is not one", Map.of("REDIS_URL", "localhost:6379"), null, "REDIS_URL"),
+        Arguments.of("a Redis prefix with a colon", Map.of("CHAT_REDIS_PREFIX", "a:b"), null, "CHAT_REDIS_PREFIX"),
         Arguments.of("a bad value in the file", Map.of(), "{\"historySize\": \"many\"}", "historySize"),
         Arguments.of("an unknown key in the file", Map.of(), "{\"maxTextLenght\": 5}", "maxTextLenght"),
         Arguments.of("a broken file", Map.of(), "{\"port\": ", "CHAT_CONFIG_FILE"));

@@ -47,4 +47,14 @@ class ServerFramesTest {
     assertThat(new JsonObject(ServerFrames.roomCreated("new"))).isEqualTo(new JsonObject()
         .put("type", "room").put("room", "new").put("event", "created"));
   }
+
+  @Test
+  @DisplayName("the message template joined around an id and ts is the same JSON as the message event")
+  void messageTemplate() {
+    String text = "say \"hi\" \\ <b> \u00e9\uD83D\uDE00\n";
+    ServerFrames.MessageTemplate t = ServerFrames.messageTemplate("lobby", "ann", text);
+    String joined = t.head() + "1700000000000-3" + t.middle() + "1700000000000" + "}";
+    assertThat(new JsonObject(joined)).isEqualTo(new JsonObject(
+        ServerFrames.message("lobby", new StoredMessage("1700000000000-3", "ann", text, 1700000000000L))));
+  }
 }

@@ -3,6 +3,7 @@ package io.roomcast.support;
 import io.roomcast.ChatServer;
 import io.roomcast.config.ConfigLoader;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,17 @@ public final class TestNode implements AutoCloseable {
 
   public static TestNode start() {
     return new TestNode(Map.of());
+  }
+
+  /** Waits until every node's {@code /health/ready} answers 200 (the Redis subscription is in place). */
+  public static void awaitReady(TestNode... nodes) {
+    for (TestNode n : nodes) {
+      Await.until(n.node.config().nodeId() + " ready", Duration.ofSeconds(15), n::ready);
+    }
+  }
+
+  public boolean ready() {
+    return Http.get(port(), "/health/ready").statusCode() == 200;
   }
 
   public int port() {

@@ -1,0 +1,524 @@
+package io.roomcast.bridge;
+
+import io.roomcast.bus.Addresses;
+import io.roomcast.bus.BridgeReply;
+import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.RoomEvent;
+import io.roomcast.config.ChatConfig;
+import io.roomcast.ops.Metrics;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.MessageId;
+import io.roomcast.protocol.ServerFrames;
+import io.roomcast.protocol.StoredMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster broker: rooms, history, idempotency keys and presence live in Redis, and events reach every node
+ * through Redis Pub/Sub (layout in {@link RedisKeys}). It honours the same bridge contract as
+ * {@link MemoryBridgeVerticle}; one instance per JVM.
+ *
+ * <p>Two kinds of connection: one dedicated subscriber connection that only ever carries (P)SUBSCRIBE, and a pool
+ * for every other command. The Vert.x client never reconnects a subscriber, so this verticle does: on loss it
+ * reports not-ready, reconnects with jittered exponential backoff, subscribes again, and reconciles this node's
+ * presence entries with the connections it still holds. While not ready, requests are answered {@code unavailable}
+ * at once without touching Redis, so a refused request changed nothing.
+ *
+ * <p>Order: the commands that change a room (publish, join, leave) run one at a time per room ("lanes"), so a
+ * room's messages are stored in the order requests arrived, whichever pooled connection carries them.
+ */
+public final class RedisBridgeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBridgeVerticle.class);
+  private static final String TOO_MANY_ROOMS = "ROOMCAST_TOO_MANY_ROOMS";
+  private static final long FIRST_RETRY_MS = 100;
+
+  private final ChatConfig config;
+  private final Metrics metrics;
+  private final RedisKeys keys;
+  private final LuaScript publishScript = LuaScript.load("publish.lua");
+  private final LuaScript joinScript = LuaScript.load("join.lua");
+  private final LuaScript leaveScript = LuaScript.load("leave.lua");
+  private final LuaScript createScript = LuaScript.load("create.lua");
+  /** room -> user -> this node's sessions of the user in the room. */
+  private final Map<String, Map<String, Set<String>>> local = new HashMap<>();
+  private final Map<String, Lane> lanes = new HashMap<>();
+
+  private Redis commands;
+  private Redis subscriberClient;
+  private RedisConnection subscriber;
+  private MessageConsumer<BridgeRequest> consumer;
+  private int confirmations;
+  private boolean subscribed;
+  private boolean answering;
+  private boolean everSubscribed;
+  private int attempt;
+  private long pingTimer;
+  private boolean stopping;
+
+  public RedisBridgeVerticle(ChatConfig config, Metrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    this.keys = new RedisKeys(config.redisPrefix(), config.nodeId());
+  }
+
+  @Override
+  public Future<?> start() {
+    RedisOptions options = new RedisOptions()
+        .setConnectionString(config.redisUrl())
+        .setMaxPoolSize(config.redisPoolSize())
+        // bursts of sends from many sessions queue here instead of failing with ConnectionPoolTooBusy
+        .setMaxPoolWaiting(4096)
+        .setMaxWaitingHandlers(4096)
+        .setPoolName("roomcast-redis-" + config.nodeId());
+    commands = Redis.createClient(vertx, options);
+    subscriberClient = Redis.createClient(vertx,
+        new RedisOptions(options).setMaxPoolSize(1).setPoolName("roomcast-redis-sub-" + config.nodeId()));
+    consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
+    pingTimer = vertx.setPeriodic(config.redisPingIntervalMs(), id -> ping());
+    LOG.info("Redis broker at {} (prefix '{}'), connecting", config.redisUrlForLogs(), config.redisPrefix());
+    connectSubscriber();
+    // deployed does not mean ready: readiness follows the subscription, which may come later (Redis still down)
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pingTimer);
+    RedisConnection sub = subscriber;
+    subscriber = null;
+    Future<Void> closeSub = sub == null ? Future.succeededFuture() : sub.close().otherwiseEmpty();
+    return Future.all(consumer.unregister(), closeSub).eventually(() -> {
+      commands.close();
+      subscriberClient.close();
+      return Future.succeededFuture();
+    });
+  }
+
+  private boolean ready() {
+    return subscribed && answering;
+  }
+
+  // ---- subscriber connection ----
+
+  private void connectSubscriber() {
+    if (stopping) {
+      return;
+    }
+    subscriberClient.connect().onComplete(ar -> {
+      if (ar.failed()) {
+        retry(ar.cause().toString());
+        return;
+      }
+      RedisConnection conn = ar.result();
+      if (stopping) {
+        conn.close();
+        return;
+      }
+      subscriber = conn;
+      confirmations = 0;
+      conn.handler(r -> onPush(conn, r));
+      conn.endHandler(v -> lost(conn, "connection closed"));
+      conn.exceptionHandler(e -> lost(conn, e.toString()));
+      // completes when written; the confirmations arrive in onPush
+      conn.send(Request.cmd(Command.PSUBSCRIBE).arg(keys.roomPattern())).onFailure(e -> lost(conn, e.toString()));
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.newRoomChannel())).onFailure(e -> lost(conn, e.toString()));
+    });
+  }
+
+  private void retry(String reason) {
+    if (stopping) {
+      return;
+    }
+    // exponential backoff with jitter, so restarted nodes do not reconnect in lockstep
+    long cap = Math.min(config.redisReconnectMaxMs(), FIRST_RETRY_MS << Math.min(attempt, 16));
+    long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+    attempt++;
+    if (attempt == 1 || attempt % 10 == 0) {
+      LOG.warn("Redis subscriber not connected ({}); retry {} in {} ms", reason, attempt, delay);
+    }
+    vertx.setTimer(delay, t -> connectSubscriber());
+  }
+
+  private void lost(RedisConnection conn, String reason) {
+    if (conn != subscriber) {
+      return;
+    }
+    subscriber = null;
+    subscribed = false;
+    conn.close();
+    LOG.warn("Redis subscriber lost ({}): not ready until subscribed again", reason);
+    retry(reason);
+  }
+
+  private void onPush(RedisConnection conn, Response r) {
+    if (conn != subscriber || (r.type() != ResponseType.PUSH && r.type() != ResponseType.MULTI) || r.size() < 3) {
+      return;
+    }
+    String kind = r.get(0).toString();
+    switch (kind) {
+      case "pmessage" -> onRoomEvent(r.get(2).toString(), r.get(3).toBuffer());
+      case "message" -> onNewRoom(r.get(2).toString());
+      case "psubscribe", "subscribe" -> {
+        if (++confirmations == 2) {
+          onSubscribed();
+        }
+      }
+      default -> LOG.debug("ignored pub/sub frame {}", kind);
+    }
+  }
+
+  private void onSubscribed() {
+    attempt = 0;
+    subscribed = true;
+    answering = true;
+    if (everSubscribed) {
+      metrics.redisReconnected();
+    }
+    everSubscribed = true;
+    LOG.info("Redis subscriber ready: PSUBSCRIBE {} and SUBSCRIBE {}", keys.roomPattern(), keys.newRoomChannel());
+    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript)) {
+      s.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
+    }
+    reconcilePresence();
+  }
+
+  /** A room event from any node (this one included): forward its frame, as received, to the local gateways. */
+  private void onRoomEvent(String channel, Buffer payload) {
+    metrics.pubsubReceived();
+    String room = keys.roomOf(channel);
+    int newline = indexOf(payload, (byte) '\n');
+    if (room == null || newline < 1) {
+      LOG.debug("ignored malformed event on {}", channel);
+      return;
+    }
+    RoomEvent.Kind kind = switch (payload.getByte(0)) {
+      case 'm' -> RoomEvent.Kind.MESSAGE;
+      case 'p' -> RoomEvent.Kind.PRESENCE;
+      case 't' -> RoomEvent.Kind.TYPING;
+      default -> null;
+    };
+    if (kind == null) {
+      return;
+    }
+    String except = newline > 1 ? payload.getString(1, newline) : null;
+    vertx.eventBus().publish(Addresses.room(room),
+        new RoomEvent(kind, payload.slice(newline + 1, payload.length()), except));
+  }
+
+  private void onNewRoom(String room) {
+    metrics.pubsubReceived();
+    vertx.eventBus().publish(Addresses.ROOMS, new RoomEvent(RoomEvent.Kind.ROOM, ServerFrames.roomCreated(room), null));
+  }
+
+  private static int indexOf(Buffer b, byte value) {
+    for (int i = 0, n = Math.min(b.length(), 128); i < n; i++) {
+      if (b.getByte(i) == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Makes this node's presence entries in Redis match the connections it holds: adds what Redis lost (a restart
+   * without persistence) and removes what was left behind (leaves that could not reach Redis).
+   */
+  private void reconcilePresence() {
+    commands.send(Request.cmd(Command.HKEYS).arg(keys.nodePresence())).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("presence reconciliation failed: {}", ar.cause().toString());
+        return;
+      }
+      Set<String> inRedis = new HashSet<>();
+      for (Response field : ar.result()) {
+        inRedis.add(field.toString());
+      }
+      int added = 0;
+      int removed = 0;
+      for (Map.Entry<String, Map<String, Set<String>>> room : local.entrySet()) {
+        for (String user : room.getValue().keySet()) {
+          if (!inRedis.remove(RedisKeys.presenceField(room.getKey(), user))) {
+            String r = room.getKey();
+            inLane(r, Long.MAX_VALUE, () -> runJoin(r, user));
+            added++;
+          }
+        }
+      }
+      for (String field : inRedis) {
+        int space = field.indexOf(' ');
+        if (space > 0) {
+          String r = field.substring(0, space);
+          String user = field.substring(space + 1);
+          inLane(r, Long.MAX_VALUE, () -> runLeave(r, user));
+          removed++;
+        }
+      }
+      if (added + removed > 0) {
+        LOG.info("presence reconciled with Redis: {} entries restored, {} removed", added, removed);
+      }
+    });
+  }
+
+  /** Checks that Redis answers (and refreshes the room count): a frozen Redis makes the node not ready. */
+  private void ping() {
+    commands.send(Request.cmd(Command.SCARD).arg(keys.rooms()))
+        .timeout(config.redisPingIntervalMs(), TimeUnit.MILLISECONDS)
+        .onComplete(ar -> {
+          boolean was = answering;
+          answering = ar.succeeded();
+          if (ar.succeeded()) {
+            metrics.rooms(ar.result().toInteger());
+          } else if (was) {
+            LOG.warn("Redis does not answer ({}): not ready", ar.cause().toString());
+          }
+        });
+  }
+
+  // ---- requests from the gateways ----
+
+  private void handle(Message<BridgeRequest> msg) {
+    BridgeRequest req = msg.body();
+    try {
+      if (req instanceof BridgeRequest.Ping) {
+        msg.reply(new BridgeReply.Status(ready()));
+      } else if (req instanceof BridgeRequest.Leave l) {
+        leave(msg, l);
+      } else if (!ready()) {
+        msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
+      } else if (req instanceof BridgeRequest.Publish p) {
+        publish(msg, p);
+      } else if (req instanceof BridgeRequest.Typing t) {
+        typing(t);
+      } else if (req instanceof BridgeRequest.Join j) {
+        join(msg, j);
+      } else if (req instanceof BridgeRequest.Create c) {
+        reply(msg, createScript.run(commands, List.of(keys.rooms()),
+                List.of(c.room(), keys.newRoomChannel(), config.maxRooms())),
+            r -> new BridgeReply.Created(r.toInteger() == 1));
+      } else if (req instanceof BridgeRequest.ListRooms) {
+        reply(msg, commands.send(Request.cmd(Command.SMEMBERS).arg(keys.rooms())),
+            r -> new BridgeReply.RoomList(sorted(r)));
+      } else if (req instanceof BridgeRequest.History h) {
+        reply(msg, commands.send(Request.cmd(Command.XREVRANGE).arg(keys.stream(h.room()))
+                .arg(h.before() == null ? "+" : "(" + h.before()).arg("-").arg("COUNT").arg(h.limit())),
+            r -> new BridgeReply.Page(messages(r)));
+      } else if (req instanceof BridgeRequest.Members m) {
+        reply(msg, commands.send(Request.cmd(Command.HKEYS).arg(keys.members(m.room()))),
+            r -> new BridgeReply.UserList(strings(r)));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("broker request {} failed", req.getClass().getSimpleName(), e);
+      msg.fail(ErrorCode.INTERNAL.ordinal(), "internal error");
+    }
+  }
+
+  private void publish(Message<BridgeRequest> msg, BridgeRequest.Publish p) {
+    ServerFrames.MessageTemplate frame = ServerFrames.messageTemplate(p.room(), p.user(), p.text());
+    boolean keyed = p.key() != null;
+    List<String> scriptKeys = List.of(keys.stream(p.room()),
+        keyed ? keys.idempotency(p.room(), p.key()) : keys.stream(p.room()));
+    List<Object> args = List.of(p.user(), p.text(), config.historySize(), keys.messageChannel(p.room()),
+        frame.head(), frame.middle(), keyed ? "1" : "0", config.idempotencyWindowSeconds());
+    long arrived = System.nanoTime();
+    reply(msg, inLane(p.room(), deadline(arrived), () -> publishScript.run(commands, scriptKeys, args)), r -> {
+      metrics.publishLatency(System.nanoTime() - arrived);
+      return new BridgeReply.Sent(r.get(0).toString());
+    });
+  }
+
+  private void typing(BridgeRequest.Typing t) {
+    Buffer payload = Buffer.buffer("t" + t.user() + "\n").appendBuffer(ServerFrames.typing(t.room(), t.user()));
+    commands.send(Request.cmd(Command.PUBLISH).arg(keys.joinChannel(t.room())).arg(payload))
+        .onFailure(e -> LOG.debug("typing not published: {}", e.toString()));
+  }
+
+  private void join(Message<BridgeRequest> msg, BridgeRequest.Join j) {
+    Set<String> sessions = local.computeIfAbsent(j.room(), r -> new HashMap<>())
+        .computeIfAbsent(j.user(), u -> new LinkedHashSet<>());
+    boolean first = sessions.isEmpty();
+    if (!sessions.add(j.session())) {
+      first = false;
+    }
+    boolean firstOnNode = first;
+    Future<Response> members = inLane(j.room(), deadline(System.nanoTime()), () -> firstOnNode
+        ? runJoin(j.room(), j.user())
+        : commands.send(Request.cmd(Command.HKEYS).arg(keys.members(j.room()))));
+    members.onFailure(e -> {
+      if (firstOnNode) {
+        forget(j.room(), j.user(), j.session());
+      }
+    });
+    reply(msg, members, r -> new BridgeReply.Joined(strings(r), false));
+  }
+
+  /** Leaves always succeed here: Redis is updated now, or by the reconciliation after the next (re)subscription. */
+  private void leave(Message<BridgeRequest> msg, BridgeRequest.Leave l) {
+    boolean lastOnNode = forget(l.room(), l.user(), l.session());
+    if (lastOnNode && ready()) {
+      inLane(l.room(), Long.MAX_VALUE, () -> runLeave(l.room(), l.user()))
+          .onFailure(e -> LOG.debug("leave not recorded in Redis yet: {}", e.toString()));
+    }
+    msg.reply(new BridgeReply.Done());
+  }
+
+  /** Removes a session; true when it was the user's last one in the room on this node. */
+  private boolean forget(String room, String user, String session) {
+    Map<String, Set<String>> users = local.get(room);
+    Set<String> sessions = users == null ? null : users.get(user);
+    if (sessions == null || !sessions.remove(session)) {
+      return false;
+    }
+    if (sessions.isEmpty()) {
+      users.remove(user);
+      if (users.isEmpty()) {
+        local.remove(room);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private Future<Response> runJoin(String room, String user) {
+    Buffer presence = Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, true, user));
+    return joinScript.run(commands, List.of(keys.rooms(), keys.members(room), keys.nodePresence()),
+        List.of(room, user, RedisKeys.presenceField(room, user), keys.newRoomChannel(), keys.joinChannel(room),
+            presence, config.maxRooms()));
+  }
+
+  private Future<Response> runLeave(String room, String user) {
+    Buffer presence = Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, false, user));
+    return leaveScript.run(commands, List.of(keys.members(room), keys.nodePresence()),
+        List.of(user, RedisKeys.presenceField(room, user), keys.joinChannel(room), presence));
+  }
+
+  private long deadline(long arrivedNanos) {
+    return arrivedNanos + TimeUnit.MILLISECONDS.toNanos(config.bridgeTimeoutMs());
+  }
+
+  private <R extends BridgeReply> void reply(Message<BridgeRequest> msg, Future<Response> result,
+      java.util.function.Function<Response, R> toReply) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(toReply.apply(ar.result()));
+      } else if (String.valueOf(ar.cause().getMessage()).startsWith(TOO_MANY_ROOMS)) {
+        msg.fail(ErrorCode.TOO_MANY_ROOMS.ordinal(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+      } else {
+        LOG.debug("Redis request {} failed: {}", msg.body().getClass().getSimpleName(), ar.cause().toString());
+        msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
+      }
+    });
+  }
+
+  private static List<String> strings(Response r) {
+    List<String> out = new ArrayList<>(r == null ? 0 : r.size());
+    if (r != null) {
+      for (Response item : r) {
+        out.add(item.toString());
+      }
+    }
+    return out;
+  }
+
+  private static List<String> sorted(Response r) {
+    List<String> out = strings(r);
+    Collections.sort(out);
+    return out;
+  }
+
+  /** XREVRANGE entries (newest first) as stored messages, oldest first; ts is the id's millisecond part. */
+  private static List<StoredMessage> messages(Response r) {
+    List<StoredMessage> out = new ArrayList<>(r.size());
+    for (Response entry : r) {
+      String id = entry.get(0).toString();
+      Response fields = entry.get(1);
+      String user = null;
+      String text = null;
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        String name = fields.get(i).toString();
+        if (name.equals("u")) {
+          user = fields.get(i + 1).toString();
+        } else if (name.equals("t")) {
+          text = fields.get(i + 1).toString();
+        }
+      }
+      MessageId parsed = MessageId.parse(id);
+      out.add(new StoredMessage(id, user, text, parsed == null ? 0 : parsed.millis()));
+    }
+    Collections.reverse(out);
+    return out;
+  }
+
+  // ---- per-room lanes ----
+
+  /**
+   * Runs {@code op} after the room's earlier ops completed. An op whose deadline passed before its turn is not run
+   * (its requester was already told {@code unavailable}).
+   */
+  private <T> Future<T> inLane(String room, long deadlineNanos, Supplier<Future<T>> op) {
+    Promise<T> promise = Promise.promise();
+    Lane lane = lanes.computeIfAbsent(room, r -> new Lane());
+    lane.queue.add(() -> {
+      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() > deadlineNanos) {
+        promise.fail("timed out waiting for earlier requests of the room");
+        next(room, lane);
+        return;
+      }
+      Future<T> f;
+      try {
+        f = op.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(ar -> {
+        promise.handle(ar);
+        next(room, lane);
+      });
+    });
+    if (!lane.busy) {
+      next(room, lane);
+    }
+    return promise.future();
+  }
+
+  private void next(String room, Lane lane) {
+    Runnable op = lane.queue.poll();
+    if (op == null) {
+      lane.busy = false;
+      lanes.remove(room);
+      return;
+    }
+    lane.busy = true;
+    op.run();
+  }
+
+  private static final class Lane {
+    final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    boolean busy;
+  }
+}

@@ -1,0 +1,18 @@
+-- Stores a message in the room's stream and publishes it, atomically: stream ids are message ids, and every node
+-- receives a room's messages in id order. With an idempotency key, a repeat answers the first id and does nothing.
+-- KEYS[1] stream  KEYS[2] idempotency key (ignored when ARGV[7] is '0')
+-- ARGV[1] user  ARGV[2] text  ARGV[3] stream length  ARGV[4] channel
+-- ARGV[5] frame up to the id  ARGV[6] frame from the id to ts  ARGV[7] '1' when a key is given  ARGV[8] key TTL s
+if ARGV[7] == '1' then
+  local earlier = redis.call('GET', KEYS[2])
+  if earlier then
+    return {earlier, 0}
+  end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'u', ARGV[1], 't', ARGV[2])
+if ARGV[7] == '1' then
+  redis.call('SET', KEYS[2], id, 'EX', ARGV[8])
+end
+local ms = string.match(id, '^(%d+)')
+redis.call('PUBLISH', ARGV[4], 'm\n' .. ARGV[5] .. id .. ARGV[6] .. ms .. '}')
+return {id, 1}

@@ -1,0 +1,214 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.support.Await;
+import io.roomcast.support.Http;
+import io.roomcast.support.RedisServer;
+import io.roomcast.support.TestNode;
+import io.roomcast.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Two nodes sharing rooms through one real Redis, including Redis restarts and killed subscriber connections. */
+class RedisClusterIT {
+  private RedisServer redis;
+  private TestNode a;
+  private TestNode b;
+  private Vertx vertx;
+  private WebSocketClient client;
+  private Redis redisClient;
+
+  @BeforeEach
+  void start() {
+    redis = RedisServer.startProcess();
+    a = TestNode.start(Map.of("REDIS_URL", redis.url(), "CHAT_REDIS_RECONNECT_MAX_MS", "500"));
+    b = TestNode.start(Map.of("REDIS_URL", redis.url(), "CHAT_REDIS_RECONNECT_MAX_MS", "500"));
+    TestNode.awaitReady(a, b);
+    vertx = Vertx.vertx();
+    client = WsClient.newClient(vertx);
+    redisClient = Redis.createClient(vertx, redis.url());
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(vertx.close());
+    a.close();
+    b.close();
+    redis.close();
+  }
+
+  private Response redis(Request request) {
+    return Await.result(redisClient.send(request), Duration.ofSeconds(5));
+  }
+
+  /** One pattern (NUMPAT counts distinct patterns), held by one subscriber connection per node. */
+  private void assertSubscribers() {
+    assertThat(redis(Request.cmd(Command.PUBSUB).arg("NUMPAT")).toInteger()).isEqualTo(1);
+    String clients = redis(Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString();
+    assertThat(clients.lines().filter(l -> l.contains(" psub=1 ") && l.contains(" sub=1 "))).hasSize(2);
+  }
+
+  private static double metric(TestNode node, String series) {
+    String body = Http.get(node.port(), "/metrics").body();
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  private static boolean presence(JsonObject f, String event, String user) {
+    return "presence".equals(f.getString("type")) && event.equals(f.getString("event"))
+        && user.equals(f.getString("user"));
+  }
+
+  private static List<String> users(WsClient c, String room) {
+    return c.expect("members", new JsonObject().put("type", "members").put("room", room))
+        .getJsonArray("users").stream().map(Object::toString).toList();
+  }
+
+  @Test
+  @DisplayName("both nodes PSUBSCRIBE the room pattern; a room created on A is announced on B and recorded in Redis")
+  void newRoomAndLayout() {
+    assertSubscribers();
+    try (WsClient onA = WsClient.connect(client, a.port(), "ann");
+        WsClient onB = WsClient.connect(client, b.port(), "bob")) {
+      assertThat(onA.expect("ok", new JsonObject().put("type", "create").put("room", "fresh")).getBoolean("created"))
+          .isTrue();
+      JsonObject heard = onB.take(f -> "room".equals(f.getString("type")) && "fresh".equals(f.getString("room")));
+      assertThat(heard.getString("event")).isEqualTo("created");
+      assertThat(onB.expect("ok", new JsonObject().put("type", "create").put("room", "fresh")).getBoolean("created"))
+          .as("B sees the room A created").isFalse();
+      assertThat(redis(Request.cmd(Command.SISMEMBER).arg("chat:rooms").arg("fresh")).toInteger()).isEqualTo(1);
+      onA.join("fresh");
+      String id = onA.say("fresh", "stored in the stream");
+      Response entries = redis(Request.cmd(Command.XRANGE).arg("chat:room:fresh:stream").arg("-").arg("+"));
+      assertThat(entries.size()).isEqualTo(1);
+      assertThat(entries.get(0).get(0).toString()).as("the stream id is the message id").isEqualTo(id);
+    }
+  }
+
+  @Test
+  @DisplayName("a message sent on A reaches members on A and B once, in order; a retried keyed send on B is stored once")
+  void messagesAcrossNodes() {
+    try (WsClient sender = WsClient.connect(client, a.port(), "ann");
+        WsClient sameNode = WsClient.connect(client, a.port(), "amy");
+        WsClient otherNode = WsClient.connect(client, b.port(), "bob")) {
+      for (WsClient c : List.of(sender, sameNode, otherNode)) {
+        c.join("lobby");
+      }
+      int n = 40;
+      for (int i = 0; i < n; i++) {
+        sender.send(new JsonObject().put("type", "send").put("room", "lobby").put("text", "m" + i)
+            .put("key", "k" + i).put("ref", "s" + i));
+      }
+      List<String> acked = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String ref = "s" + i;
+        acked.add(sender.take(f -> ref.equals(f.getString("ref"))).getString("id"));
+      }
+      for (WsClient reader : List.of(sameNode, otherNode)) {
+        List<String> texts = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          JsonObject m = reader.event("message");
+          texts.add(m.getString("text"));
+          ids.add(m.getString("id"));
+        }
+        assertThat(texts).containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).mapToObj(i -> "m" + i)
+            .toList());
+        assertThat(ids).containsExactlyElementsOf(acked);
+      }
+      try (WsClient retry = WsClient.connect(client, b.port(), "ann")) {
+        retry.join("lobby");
+        JsonObject again = retry.expect("ok",
+            new JsonObject().put("type", "send").put("room", "lobby").put("text", "m7").put("key", "k7"));
+        assertThat(again.getString("id")).as("the first message's id").isEqualTo(acked.get(7));
+      }
+      assertThat(otherNode.drain()).as("nothing twice").noneMatch(f -> "message".equals(f.getString("type")));
+      assertThat(redis(Request.cmd(Command.XLEN).arg("chat:room:lobby:stream")).toInteger()).isEqualTo(n);
+    }
+  }
+
+  @Test
+  @DisplayName("presence spans nodes: a user with tabs on A and B is one member, joining and leaving once")
+  void presenceAcrossNodes() {
+    try (WsClient bob = WsClient.connect(client, b.port(), "bob")) {
+      bob.join("hall");
+      WsClient tabA = WsClient.connect(client, a.port(), "alice");
+      WsClient tabB = WsClient.connect(client, b.port(), "alice");
+      tabA.join("hall");
+      bob.take(f -> presence(f, "join", "alice"));
+      assertThat(tabB.join("hall").getJsonArray("members").getList()).containsExactlyInAnyOrder("alice", "bob");
+      assertThat(bob.drain()).noneMatch(f -> "presence".equals(f.getString("type")));
+      assertThat(users(bob, "hall")).containsExactlyInAnyOrder("alice", "bob");
+      tabA.close();
+      assertThat(bob.drain()).as("alice is still here on B").noneMatch(f -> "presence".equals(f.getString("type")));
+      assertThat(users(bob, "hall")).containsExactlyInAnyOrder("alice", "bob");
+      tabB.close();
+      bob.take(f -> presence(f, "leave", "alice"));
+      assertThat(users(bob, "hall")).containsExactly("bob");
+    }
+  }
+
+  @Test
+  @DisplayName("Redis killed: not ready, sends answered 'unavailable', sockets stay open; restarted: chat resumes")
+  void redisRestart() {
+    try (WsClient ann = WsClient.connect(client, a.port(), "ann");
+        WsClient bob = WsClient.connect(client, b.port(), "bob")) {
+      ann.join("ops");
+      bob.join("ops");
+      ann.say("ops", "before");
+      bob.event("message");
+
+      redis.kill();
+      Await.until("both nodes not ready", Duration.ofSeconds(10), () -> !a.ready() && !b.ready());
+      JsonObject refused = ann.expect("error",
+          new JsonObject().put("type", "send").put("room", "ops").put("text", "during"));
+      assertThat(refused.getString("code")).isEqualTo("unavailable");
+      assertThat(ann.isClosed()).isFalse();
+      assertThat(bob.isClosed()).isFalse();
+
+      redis.restart();
+      TestNode.awaitReady(a, b);
+      Await.until("presence restored in Redis", Duration.ofSeconds(10),
+          () -> users(bob, "ops").containsAll(List.of("ann", "bob")));
+      String id = ann.say("ops", "after");
+      JsonObject m = bob.take(f -> "message".equals(f.getString("type")) && "after".equals(f.getString("text")));
+      assertThat(m.getString("id")).isEqualTo(id);
+      assertThat(metric(a, "roomcast_redis_reconnects_total")).isGreaterThanOrEqualTo(1.0);
+    }
+  }
+
+  @Test
+  @DisplayName("CLIENT KILL TYPE pubsub: both nodes subscribe again and chat works afterwards")
+  void subscriberKilled() {
+    try (WsClient ann = WsClient.connect(client, a.port(), "ann");
+        WsClient bob = WsClient.connect(client, b.port(), "bob")) {
+      ann.join("kill");
+      bob.join("kill");
+      assertThat(redis(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")).toInteger()).isEqualTo(2);
+      Await.until("both nodes resubscribed", Duration.ofSeconds(10),
+          () -> metric(a, "roomcast_redis_reconnects_total") >= 1 && metric(b, "roomcast_redis_reconnects_total") >= 1);
+      TestNode.awaitReady(a, b);
+      assertSubscribers();
+      String id = ann.say("kill", "after the kill");
+      assertThat(bob.event("message").getString("id")).isEqualTo(id);
+      assertThat(ann.event("message").getString("id")).isEqualTo(id);
+      assertThat(users(ann, "kill")).containsExactlyInAnyOrder("ann", "bob");
+    }
+  }
+}
