@@ -477,8 +477,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
   // ---- per-room lanes ----
 
   /**
-   * Runs {@code op} after the room's earlier ops completed. An op whose deadline passed before its turn is not run
-   * (its requester was already told {@code unavailable}).
+   * Runs {@code op} after the room's earlier ops completed or timed out. An op whose deadline passed before its turn
+   * is not run (its requester was already told {@code unavailable}).
    */
   private <T> Future<T> inLane(String room, long deadlineNanos, Supplier<Future<T>> op) {
     Promise<T> promise = Promise.promise();
@@ -491,7 +491,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
       }
       Future<T> f;
       try {
-        f = op.get();
+        // bounded, so a frozen Redis cannot hold the lane (and every later request of the room) forever
+        f = op.get().timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS);
       } catch (RuntimeException e) {
         f = Future.failedFuture(e);
       }

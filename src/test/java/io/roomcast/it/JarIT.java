@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.Http;
+import io.roomcast.support.RedisServer;
 import io.roomcast.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -32,12 +33,16 @@ class JarIT {
   }
 
   private Process launch(Map<String, String> env) throws IOException {
+    return launch(env, dir);
+  }
+
+  private Process launch(Map<String, String> env, Path workDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(List.of(java, "-jar", jar().toAbsolutePath().toString()))
         // started from an empty directory: the jar carries its defaults
-        .directory(dir.toFile())
+        .directory(workDir.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(new File(dir.toFile(), "server.log"));
+        .redirectOutput(new File(workDir.toFile(), "server.log"));
     pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_") || k.equals("PORT") || k.equals("REDIS_URL"));
     pb.environment().putAll(env);
     return pb.start();
@@ -60,14 +65,7 @@ class JarIT {
     Process p = launch(Map.of("PORT", String.valueOf(port)));
     Vertx vertx = Vertx.vertx();
     try {
-      Await.until("the node to be ready", Duration.ofSeconds(30), () -> {
-        try {
-          return Http.get(port, "/health/ready").statusCode() == 200;
-        } catch (AssertionError notYet) {
-          assertThat(p.isAlive()).as("server process alive").isTrue();
-          return false;
-        }
-      });
+      awaitReady(p, port);
       assertThat(Http.get(port, "/").body()).contains("data-testid=\"messages\"");
       WebSocketClient client = WsClient.newClient(vertx);
       try (WsClient ann = WsClient.connect(client, port, "ann"); WsClient bob = WsClient.connect(client, port, "bob")) {
@@ -94,5 +92,52 @@ class JarIT {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(log()).contains("CHAT_SEND_BURST");
+  }
+
+  @Test
+  @DisplayName("two jars on one redis-server form a cluster: a room created on one is chat on the other")
+  void twoJarsShareRooms() throws Exception {
+    try (RedisServer redis = RedisServer.startProcess()) {
+      int portA = freePort();
+      int portB = freePort();
+      Path dirB = Files.createDirectory(dir.resolve("b"));
+      Process a = launch(Map.of("PORT", String.valueOf(portA), "REDIS_URL", redis.url(), "CHAT_NODE_ID", "jar-a"));
+      Process b = launch(Map.of("PORT", String.valueOf(portB), "REDIS_URL", redis.url(), "CHAT_NODE_ID", "jar-b"),
+          dirB);
+      Vertx vertx = Vertx.vertx();
+      try {
+        awaitReady(a, portA);
+        awaitReady(b, portB);
+        WebSocketClient client = WsClient.newClient(vertx);
+        try (WsClient ann = WsClient.connect(client, portA, "ann"); WsClient bob = WsClient.connect(client, portB, "bob")) {
+          assertThat(ann.welcome().getString("node")).isEqualTo("jar-a");
+          assertThat(bob.welcome().getString("node")).isEqualTo("jar-b");
+          ann.expect("ok", new JsonObject().put("type", "create").put("room", "shared"));
+          bob.take(f -> "room".equals(f.getString("type")) && "shared".equals(f.getString("room")));
+          ann.join("shared");
+          bob.join("shared");
+          ann.take(f -> "presence".equals(f.getString("type")) && "bob".equals(f.getString("user")));
+          String id = ann.say("shared", "across jars");
+          assertThat(bob.event("message").getString("id")).isEqualTo(id);
+        }
+      } finally {
+        Await.result(vertx.close());
+        a.destroy();
+        b.destroy();
+        assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  private static void awaitReady(Process p, int port) {
+    Await.until("the node on " + port + " to be ready", Duration.ofSeconds(30), () -> {
+      try {
+        return Http.get(port, "/health/ready").statusCode() == 200;
+      } catch (AssertionError notYet) {
+        assertThat(p.isAlive()).as("server process alive").isTrue();
+        return false;
+      }
+    });
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -37,8 +38,8 @@ public final class WsClient implements AutoCloseable {
   private final AtomicInteger refs = new AtomicInteger();
   private JsonObject welcome;
 
-  /** Runs on the socket's event loop as the connection completes, so no frame can arrive before the handlers. */
-  private WsClient(WebSocket ws) {
+  /** Handlers are set before connecting: a frame that arrives with the upgrade (the welcome) cannot be missed. */
+  private WsClient(ClientWebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
@@ -47,8 +48,9 @@ public final class WsClient implements AutoCloseable {
   /** Connects as {@code user} (null: anonymous) to the node on {@code port}. */
   public static WsClient connect(WebSocketClient client, int port, String user) {
     String uri = user == null ? "/ws" : "/ws?user=" + user;
-    WsClient c = Await.result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(uri)).map(WsClient::new), TIMEOUT);
+    WsClient c = new WsClient(client.webSocket());
+    Await.result(((ClientWebSocket) c.ws).connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri)), TIMEOUT);
     c.welcome = c.next(f -> true);
     assertThat(c.welcome.getString("type")).isEqualTo("welcome");
     return c;
