@@ -60,10 +60,10 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private final ChatConfig config;
   private final Metrics metrics;
   private final RedisKeys keys;
-  private final LuaScript publishScript = LuaScript.load("publish.lua");
-  private final LuaScript joinScript = LuaScript.load("join.lua");
-  private final LuaScript leaveScript = LuaScript.load("leave.lua");
-  private final LuaScript createScript = LuaScript.load("create.lua");
+  private LuaScript publishScript;
+  private LuaScript joinScript;
+  private LuaScript leaveScript;
+  private LuaScript createScript;
   /** room -> user -> this node's sessions of the user in the room. */
   private final Map<String, Map<String, Set<String>>> local = new HashMap<>();
   private final Map<String, Lane> lanes = new HashMap<>();
@@ -88,6 +88,17 @@ public final class RedisBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // reading the scripts from the jar is file I/O: not on the event loop
+    return vertx.executeBlocking(() -> {
+      publishScript = LuaScript.load("publish.lua");
+      joinScript = LuaScript.load("join.lua");
+      leaveScript = LuaScript.load("leave.lua");
+      createScript = LuaScript.load("create.lua");
+      return null;
+    }).compose(v -> connect());
+  }
+
+  private Future<Void> connect() {
     RedisOptions options = new RedisOptions()
         .setConnectionString(config.redisUrl())
         .setMaxPoolSize(config.redisPoolSize())

@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -38,12 +36,6 @@ class OpsIT {
     node.close();
   }
 
-  private double metric(String series) {
-    String body = Http.get(node.port(), "/metrics").body();
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-  }
-
   @Test
   @DisplayName("liveness and readiness answer 200 while the broker is up")
   void health() {
@@ -65,19 +57,19 @@ class OpsIT {
 
     try (WsClient ann = WsClient.connect(client, node.port(), "ann");
         WsClient bob = WsClient.connect(client, node.port(), "bob")) {
-      Await.until("2 connections", Duration.ofSeconds(5), () -> metric("roomcast_connections") == 2.0);
+      Await.until("2 connections", Duration.ofSeconds(5), () -> node.metric("roomcast_connections") == 2.0);
       ann.join("m");
       bob.join("m");
-      assertThat(metric("roomcast_room_joins")).isEqualTo(2.0);
+      assertThat(node.metric("roomcast_room_joins")).isEqualTo(2.0);
       ann.say("m", "one");
       bob.event("message");
-      Await.until("messages counted", Duration.ofSeconds(5), () -> metric("roomcast_messages_in_total") == 1.0
-          && metric("roomcast_messages_out_total") == 2.0);
+      Await.until("messages counted", Duration.ofSeconds(5), () -> node.metric("roomcast_messages_in_total") == 1.0
+          && node.metric("roomcast_messages_out_total") == 2.0);
       ann.expect("error", new JsonObject().put("type", "send").put("room", "elsewhere").put("text", "x"));
-      assertThat(metric("roomcast_errors_total{code=\"not_joined\"}")).isEqualTo(1.0);
+      assertThat(node.metric("roomcast_errors_total{code=\"not_joined\"}")).isEqualTo(1.0);
     }
     Await.until("connections closed", Duration.ofSeconds(5),
-        () -> metric("roomcast_connections") == 0.0 && metric("roomcast_room_joins") == 0.0);
+        () -> node.metric("roomcast_connections") == 0.0 && node.metric("roomcast_room_joins") == 0.0);
   }
 
   @Test

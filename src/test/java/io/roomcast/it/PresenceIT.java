@@ -8,7 +8,6 @@ import io.roomcast.support.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,16 +32,6 @@ class PresenceIT {
     node.close();
   }
 
-  private static boolean presence(JsonObject f, String event, String user) {
-    return "presence".equals(f.getString("type")) && event.equals(f.getString("event"))
-        && user.equals(f.getString("user"));
-  }
-
-  private static List<String> users(WsClient c, String room) {
-    return c.expect("members", new JsonObject().put("type", "members").put("room", room))
-        .getJsonArray("users").stream().map(Object::toString).toList();
-  }
-
   @Test
   @DisplayName("join fires when a user's first connection joins and leave when the last one goes, not per tab")
   void twoTabsAreOneMember() {
@@ -52,24 +41,24 @@ class PresenceIT {
     WsClient tab2 = WsClient.connect(client, node.port(), "alice");
 
     tab1.join("lobby");
-    JsonObject join = bob.take(f -> presence(f, "join", "alice"));
+    JsonObject join = bob.take(f -> WsClient.isPresence(f, "join", "alice"));
     assertThat(join.getString("room")).isEqualTo("lobby");
     assertThat(tab1.drain()).as("no presence event about oneself").noneMatch(f -> "presence".equals(f.getString("type")));
 
     JsonObject second = tab2.join("lobby");
     assertThat(second.getJsonArray("members").getList()).containsExactlyInAnyOrder("bob", "alice");
     assertThat(bob.drain()).as("second tab: no new join").noneMatch(f -> "presence".equals(f.getString("type")));
-    assertThat(users(bob, "lobby")).containsExactlyInAnyOrder("bob", "alice");
+    assertThat(bob.members("lobby")).containsExactlyInAnyOrder("bob", "alice");
 
     tab1.expect("ok", new JsonObject().put("type", "leave").put("room", "lobby"));
     assertThat(bob.drain()).as("one tab left, alice is still here")
         .noneMatch(f -> "presence".equals(f.getString("type")));
-    assertThat(users(bob, "lobby")).containsExactlyInAnyOrder("bob", "alice");
+    assertThat(bob.members("lobby")).containsExactlyInAnyOrder("bob", "alice");
 
     tab2.close();
-    JsonObject leave = bob.take(f -> presence(f, "leave", "alice"));
+    JsonObject leave = bob.take(f -> WsClient.isPresence(f, "leave", "alice"));
     assertThat(leave.getString("room")).isEqualTo("lobby");
-    assertThat(users(bob, "lobby")).containsExactly("bob");
+    assertThat(bob.members("lobby")).containsExactly("bob");
     assertThat(bob.drain()).as("exactly one leave").noneMatch(f -> "presence".equals(f.getString("type")));
   }
 
@@ -83,9 +72,9 @@ class PresenceIT {
     carl.join("a");
     carl.join("b");
     carl.close();
-    bob.take(f -> presence(f, "leave", "carl") && "a".equals(f.getString("room")));
-    bob.take(f -> presence(f, "leave", "carl") && "b".equals(f.getString("room")));
-    assertThat(users(bob, "a")).containsExactly("bob");
-    assertThat(users(bob, "b")).containsExactly("bob");
+    bob.take(f -> WsClient.isPresence(f, "leave", "carl") && "a".equals(f.getString("room")));
+    bob.take(f -> WsClient.isPresence(f, "leave", "carl") && "b".equals(f.getString("room")));
+    assertThat(bob.members("a")).containsExactly("bob");
+    assertThat(bob.members("b")).containsExactly("bob");
   }
 }

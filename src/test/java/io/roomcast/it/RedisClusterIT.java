@@ -3,7 +3,6 @@ package io.roomcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
-import io.roomcast.support.Http;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
@@ -18,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -62,22 +59,6 @@ class RedisClusterIT {
     assertThat(redis(Request.cmd(Command.PUBSUB).arg("NUMPAT")).toInteger()).isEqualTo(1);
     String clients = redis(Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString();
     assertThat(clients.lines().filter(l -> l.contains(" psub=1 ") && l.contains(" sub=1 "))).hasSize(2);
-  }
-
-  private static double metric(TestNode node, String series) {
-    String body = Http.get(node.port(), "/metrics").body();
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-  }
-
-  private static boolean presence(JsonObject f, String event, String user) {
-    return "presence".equals(f.getString("type")) && event.equals(f.getString("event"))
-        && user.equals(f.getString("user"));
-  }
-
-  private static List<String> users(WsClient c, String room) {
-    return c.expect("members", new JsonObject().put("type", "members").put("room", room))
-        .getJsonArray("users").stream().map(Object::toString).toList();
   }
 
   @Test
@@ -151,16 +132,16 @@ class RedisClusterIT {
       WsClient tabA = WsClient.connect(client, a.port(), "alice");
       WsClient tabB = WsClient.connect(client, b.port(), "alice");
       tabA.join("hall");
-      bob.take(f -> presence(f, "join", "alice"));
+      bob.take(f -> WsClient.isPresence(f, "join", "alice"));
       assertThat(tabB.join("hall").getJsonArray("members").getList()).containsExactlyInAnyOrder("alice", "bob");
       assertThat(bob.drain()).noneMatch(f -> "presence".equals(f.getString("type")));
-      assertThat(users(bob, "hall")).containsExactlyInAnyOrder("alice", "bob");
+      assertThat(bob.members("hall")).containsExactlyInAnyOrder("alice", "bob");
       tabA.close();
       assertThat(bob.drain()).as("alice is still here on B").noneMatch(f -> "presence".equals(f.getString("type")));
-      assertThat(users(bob, "hall")).containsExactlyInAnyOrder("alice", "bob");
+      assertThat(bob.members("hall")).containsExactlyInAnyOrder("alice", "bob");
       tabB.close();
-      bob.take(f -> presence(f, "leave", "alice"));
-      assertThat(users(bob, "hall")).containsExactly("bob");
+      bob.take(f -> WsClient.isPresence(f, "leave", "alice"));
+      assertThat(bob.members("hall")).containsExactly("bob");
     }
   }
 
@@ -185,11 +166,11 @@ class RedisClusterIT {
       redis.restart();
       TestNode.awaitReady(a, b);
       Await.until("presence restored in Redis", Duration.ofSeconds(10),
-          () -> users(bob, "ops").containsAll(List.of("ann", "bob")));
+          () -> bob.members("ops").containsAll(List.of("ann", "bob")));
       String id = ann.say("ops", "after");
       JsonObject m = bob.take(f -> "message".equals(f.getString("type")) && "after".equals(f.getString("text")));
       assertThat(m.getString("id")).isEqualTo(id);
-      assertThat(metric(a, "roomcast_redis_reconnects_total")).isGreaterThanOrEqualTo(1.0);
+      assertThat(a.metric("roomcast_redis_reconnects_total")).isGreaterThanOrEqualTo(1.0);
     }
   }
 
@@ -202,13 +183,13 @@ class RedisClusterIT {
       bob.join("kill");
       assertThat(redis(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")).toInteger()).isEqualTo(2);
       Await.until("both nodes resubscribed", Duration.ofSeconds(10),
-          () -> metric(a, "roomcast_redis_reconnects_total") >= 1 && metric(b, "roomcast_redis_reconnects_total") >= 1);
+          () -> a.metric("roomcast_redis_reconnects_total") >= 1 && b.metric("roomcast_redis_reconnects_total") >= 1);
       TestNode.awaitReady(a, b);
       assertSubscribers();
       String id = ann.say("kill", "after the kill");
       assertThat(bob.event("message").getString("id")).isEqualTo(id);
       assertThat(ann.event("message").getString("id")).isEqualTo(id);
-      assertThat(users(ann, "kill")).containsExactlyInAnyOrder("ann", "bob");
+      assertThat(ann.members("kill")).containsExactlyInAnyOrder("ann", "bob");
     }
   }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A node started in this JVM on a free port, configured like production: defaults file, then env settings. */
 public final class TestNode implements AutoCloseable {
@@ -44,6 +46,13 @@ public final class TestNode implements AutoCloseable {
 
   public boolean ready() {
     return Http.get(port(), "/health/ready").statusCode() == 200;
+  }
+
+  /** The value of a Prometheus series (name with labels) on this node's /metrics, or NaN when absent. */
+  public double metric(String series) {
+    String body = Http.get(port(), "/metrics").body();
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
   public int port() {

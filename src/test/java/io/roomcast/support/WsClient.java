@@ -140,6 +140,18 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** The users {@code members} lists for {@code room}. */
+  public List<String> members(String room) {
+    return expect("members", new JsonObject().put("type", "members").put("room", room))
+        .getJsonArray("users").stream().map(Object::toString).toList();
+  }
+
+  /** Whether {@code f} is a presence event {@code event} ("join" or "leave") about {@code user}. */
+  public static boolean isPresence(JsonObject f, String event, String user) {
+    return "presence".equals(f.getString("type")) && event.equals(f.getString("event"))
+        && user.equals(f.getString("user"));
+  }
+
   /** The next event of {@code type}. */
   public JsonObject event(String type) {
     return take(f -> type.equals(f.getString("type")));
