@@ -12,7 +12,6 @@ import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StoredMessage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
@@ -76,7 +75,8 @@ public final class MemoryBridgeVerticle extends VerticleBase {
         msg.reply(new BridgeReply.RoomList(List.copyOf(rooms.keySet())));
       } else if (req instanceof BridgeRequest.History h) {
         Room room = rooms.get(h.room());
-        msg.reply(new BridgeReply.Page(room == null ? List.of() : room.page(h.before(), h.limit())));
+        msg.reply(new BridgeReply.Page(room == null ? List.of()
+            : room.page(h.before(), h.limit(), cutoff(System.currentTimeMillis()))));
       } else if (req instanceof BridgeRequest.Members m) {
         Room room = rooms.get(m.room());
         msg.reply(new BridgeReply.UserList(room == null ? List.of() : List.copyOf(room.presence.keySet())));
@@ -106,7 +106,7 @@ public final class MemoryBridgeVerticle extends VerticleBase {
     Room room = new Room();
     rooms.put(name, room);
     metrics.rooms(rooms.size());
-    vertx.eventBus().publish(Addresses.ROOMS, new RoomEvent(RoomEvent.Kind.ROOM, ServerFrames.roomCreated(name), null));
+    vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.roomCreated(ServerFrames.roomCreated(name)));
     return room;
   }
 
@@ -117,9 +117,13 @@ public final class MemoryBridgeVerticle extends VerticleBase {
     }
     Set<String> sessions = room.presence.computeIfAbsent(j.user(), u -> new LinkedHashSet<>());
     if (sessions.add(j.session()) && sessions.size() == 1) {
-      fanOut(j.room(), RoomEvent.Kind.PRESENCE, ServerFrames.presence(j.room(), true, j.user()), j.user());
+      fanOut(j.room(), RoomEvent.presence(ServerFrames.presence(j.room(), true, j.user()), j.user()));
     }
-    msg.reply(new BridgeReply.Joined(List.copyOf(room.presence.keySet()), false));
+    MessageId since = MessageId.parse(j.since());
+    long now = System.currentTimeMillis();
+    List<StoredMessage> missed = since == null ? null : room.after(since, cutoff(now));
+    msg.reply(new BridgeReply.Joined(List.copyOf(room.presence.keySet()), missed != null,
+        missed == null ? List.of() : missed));
   }
 
   private void leave(Message<BridgeRequest> msg, BridgeRequest.Leave l) {
@@ -127,7 +131,7 @@ public final class MemoryBridgeVerticle extends VerticleBase {
     Set<String> sessions = room == null ? null : room.presence.get(l.user());
     if (sessions != null && sessions.remove(l.session()) && sessions.isEmpty()) {
       room.presence.remove(l.user());
-      fanOut(l.room(), RoomEvent.Kind.PRESENCE, ServerFrames.presence(l.room(), false, l.user()), l.user());
+      fanOut(l.room(), RoomEvent.presence(ServerFrames.presence(l.room(), false, l.user()), l.user()));
     }
     msg.reply(new BridgeReply.Done());
   }
@@ -147,40 +151,47 @@ public final class MemoryBridgeVerticle extends VerticleBase {
         return;
       }
     }
-    StoredMessage stored = room.append(p.user(), p.text(), now, config.historySize());
+    StoredMessage stored = room.append(p.user(), p.text(), now, config.historySize(), cutoff(now));
     if (p.key() != null) {
       room.idByKey.put(p.key(), stored.id());
       room.keyExpiry.addLast(new KeyExpiry(p.key(), now + config.idempotencyWindowSeconds() * 1000L));
     }
-    fanOut(p.room(), RoomEvent.Kind.MESSAGE, ServerFrames.message(p.room(), stored), null);
+    fanOut(p.room(), RoomEvent.message(stored.id(), ServerFrames.message(p.room(), stored)));
     msg.reply(new BridgeReply.Sent(stored.id()));
   }
 
   private void typing(BridgeRequest.Typing t) {
     Room room = rooms.get(t.room());
     if (room != null && room.presence.containsKey(t.user())) {
-      fanOut(t.room(), RoomEvent.Kind.TYPING, ServerFrames.typing(t.room(), t.user()), t.user());
+      fanOut(t.room(), RoomEvent.typing(ServerFrames.typing(t.room(), t.user()), t.user()));
     }
   }
 
-  private void fanOut(String room, RoomEvent.Kind kind, Buffer frame, String exceptUser) {
-    vertx.eventBus().publish(Addresses.room(room), new RoomEvent(kind, frame, exceptUser));
+  private void fanOut(String room, RoomEvent event) {
+    vertx.eventBus().publish(Addresses.room(room), event);
+  }
+
+  /** Messages stored before this time (epoch ms) are past the retention age. */
+  private long cutoff(long now) {
+    return now - config.historyMaxAgeSeconds() * 1000L;
   }
 
   private record KeyExpiry(String key, long expiresAt) {}
 
+  private record Stored(MessageId id, StoredMessage message) {}
+
   private static final class Room {
-    final ArrayDeque<StoredMessage> history = new ArrayDeque<>();
+    final ArrayDeque<Stored> history = new ArrayDeque<>();
     final Map<String, Set<String>> presence = new LinkedHashMap<>();
     final Map<String, String> idByKey = new HashMap<>();
     final ArrayDeque<KeyExpiry> keyExpiry = new ArrayDeque<>();
     MessageId last;
 
-    StoredMessage append(String user, String text, long now, int capacity) {
+    StoredMessage append(String user, String text, long now, int capacity, long cutoff) {
       last = MessageId.next(last, now);
       StoredMessage m = new StoredMessage(last.toString(), user, text, now);
-      history.addLast(m);
-      while (history.size() > capacity) {
+      history.addLast(new Stored(last, m));
+      while (history.size() > capacity || history.peekFirst().message().ts() < cutoff) {
         history.removeFirst();
       }
       return m;
@@ -192,18 +203,38 @@ public final class MemoryBridgeVerticle extends VerticleBase {
       }
     }
 
-    /** Up to {@code limit} messages older than {@code before} (all when null), oldest first. */
-    List<StoredMessage> page(MessageId before, int limit) {
+    /** Up to {@code limit} retained messages older than {@code before} (all when null), oldest first. */
+    List<StoredMessage> page(MessageId before, int limit, long cutoff) {
       List<StoredMessage> out = new ArrayList<>(Math.min(limit, history.size()));
-      Iterator<StoredMessage> newestFirst = history.descendingIterator();
+      Iterator<Stored> newestFirst = history.descendingIterator();
       while (newestFirst.hasNext() && out.size() < limit) {
-        StoredMessage m = newestFirst.next();
-        if (before == null || MessageId.parse(m.id()).compareTo(before) < 0) {
-          out.add(m);
+        Stored s = newestFirst.next();
+        if (s.message().ts() < cutoff) {
+          break;
+        }
+        if (before == null || s.id().compareTo(before) < 0) {
+          out.add(s.message());
         }
       }
       Collections.reverse(out);
       return out;
+    }
+
+    /** The retained messages after {@code since}, oldest first; null when {@code since} is not retained. */
+    List<StoredMessage> after(MessageId since, long cutoff) {
+      List<StoredMessage> out = new ArrayList<>();
+      boolean found = false;
+      for (Stored s : history) {
+        if (found) {
+          out.add(s.message());
+        } else if (s.id().equals(since)) {
+          found = s.message().ts() >= cutoff;
+          if (!found) {
+            return null;
+          }
+        }
+      }
+      return found ? out : null;
     }
   }
 }

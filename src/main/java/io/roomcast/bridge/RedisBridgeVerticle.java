@@ -64,6 +64,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private LuaScript joinScript;
   private LuaScript leaveScript;
   private LuaScript createScript;
+  private LuaScript recoverScript;
   /** room -> user -> this node's sessions of the user in the room. */
   private final Map<String, Map<String, Set<String>>> local = new HashMap<>();
   private final Map<String, Lane> lanes = new HashMap<>();
@@ -94,6 +95,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       joinScript = LuaScript.load("join.lua");
       leaveScript = LuaScript.load("leave.lua");
       createScript = LuaScript.load("create.lua");
+      recoverScript = LuaScript.load("recover.lua");
       return null;
     }).compose(v -> connect());
   }
@@ -213,7 +215,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
     }
     everSubscribed = true;
     LOG.info("Redis subscriber ready: PSUBSCRIBE {} and SUBSCRIBE {}", keys.roomPattern(), keys.newRoomChannel());
-    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript)) {
+    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript, recoverScript)) {
       s.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
     }
     reconcilePresence();
@@ -228,23 +230,22 @@ public final class RedisBridgeVerticle extends VerticleBase {
       LOG.debug("ignored malformed event on {}", channel);
       return;
     }
-    RoomEvent.Kind kind = switch (payload.getByte(0)) {
-      case 'm' -> RoomEvent.Kind.MESSAGE;
-      case 'p' -> RoomEvent.Kind.PRESENCE;
-      case 't' -> RoomEvent.Kind.TYPING;
+    String field = newline > 1 ? payload.getString(1, newline) : null;
+    Buffer frame = payload.slice(newline + 1, payload.length());
+    RoomEvent event = switch (payload.getByte(0)) {
+      case 'm' -> RoomEvent.message(field, frame);
+      case 'p' -> RoomEvent.presence(frame, field);
+      case 't' -> RoomEvent.typing(frame, field);
       default -> null;
     };
-    if (kind == null) {
-      return;
+    if (event != null) {
+      vertx.eventBus().publish(Addresses.room(room), event);
     }
-    String except = newline > 1 ? payload.getString(1, newline) : null;
-    vertx.eventBus().publish(Addresses.room(room),
-        new RoomEvent(kind, payload.slice(newline + 1, payload.length()), except));
   }
 
   private void onNewRoom(String room) {
     metrics.pubsubReceived();
-    vertx.eventBus().publish(Addresses.ROOMS, new RoomEvent(RoomEvent.Kind.ROOM, ServerFrames.roomCreated(room), null));
+    vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.roomCreated(ServerFrames.roomCreated(room)));
   }
 
   private static int indexOf(Buffer b, byte value) {
@@ -338,7 +339,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       } else if (req instanceof BridgeRequest.History h) {
         reply(msg, commands.send(Request.cmd(Command.XREVRANGE).arg(keys.stream(h.room()))
                 .arg(h.before() == null ? "+" : "(" + h.before()).arg("-").arg("COUNT").arg(h.limit())),
-            r -> new BridgeReply.Page(messages(r)));
+            r -> new BridgeReply.Page(messages(r, true)));
       } else if (req instanceof BridgeRequest.Members m) {
         reply(msg, commands.send(Request.cmd(Command.HKEYS).arg(keys.members(m.room()))),
             r -> new BridgeReply.UserList(strings(r)));
@@ -355,7 +356,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
     List<String> scriptKeys = List.of(keys.stream(p.room()),
         keyed ? keys.idempotency(p.room(), p.key()) : keys.stream(p.room()));
     List<Object> args = List.of(p.user(), p.text(), config.historySize(), keys.messageChannel(p.room()),
-        frame.head(), frame.middle(), keyed ? "1" : "0", config.idempotencyWindowSeconds());
+        frame.head(), frame.middle(), keyed ? "1" : "0", config.idempotencyWindowSeconds(),
+        config.historyMaxAgeSeconds() * 1000L);
     long arrived = System.nanoTime();
     reply(msg, inLane(p.room(), deadline(arrived), () -> publishScript.run(commands, scriptKeys, args)), r -> {
       metrics.publishLatency(System.nanoTime() - arrived);
@@ -377,15 +379,31 @@ public final class RedisBridgeVerticle extends VerticleBase {
       first = false;
     }
     boolean firstOnNode = first;
-    Future<Response> members = inLane(j.room(), deadline(System.nanoTime()), () -> firstOnNode
+    MessageId since = MessageId.parse(j.since());
+    Future<BridgeReply.Joined> joined = inLane(j.room(), deadline(System.nanoTime()), () -> (firstOnNode
         ? runJoin(j.room(), j.user())
-        : commands.send(Request.cmd(Command.HKEYS).arg(keys.members(j.room()))));
-    members.onFailure(e -> {
-      if (firstOnNode) {
-        forget(j.room(), j.user(), j.session());
+        : commands.send(Request.cmd(Command.HKEYS).arg(keys.members(j.room()))))
+        .compose(members -> recover(j.room(), since).map(missed -> new BridgeReply.Joined(strings(members),
+            missed != null, missed == null ? List.of() : missed))));
+    joined.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        if (firstOnNode) {
+          forget(j.room(), j.user(), j.session());
+        }
+        fail(msg, ar.cause());
       }
     });
-    reply(msg, members, r -> new BridgeReply.Joined(strings(r), false));
+  }
+
+  /** The retained messages after {@code since}, oldest first; null when there is no {@code since} or it is gone. */
+  private Future<List<StoredMessage>> recover(String room, MessageId since) {
+    if (since == null || since.millis() < System.currentTimeMillis() - config.historyMaxAgeSeconds() * 1000L) {
+      return Future.succeededFuture(null);
+    }
+    return recoverScript.run(commands, List.of(keys.stream(room)), List.of(since.toString(), config.historySize()))
+        .map(r -> r.get(0).toInteger() == 1 ? messages(r.get(1), false) : null);
   }
 
   /** Leaves always succeed here: Redis is updated now, or by the reconciliation after the next (re)subscription. */
@@ -437,13 +455,19 @@ public final class RedisBridgeVerticle extends VerticleBase {
     result.onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(toReply.apply(ar.result()));
-      } else if (String.valueOf(ar.cause().getMessage()).startsWith(TOO_MANY_ROOMS)) {
-        msg.fail(ErrorCode.TOO_MANY_ROOMS.ordinal(), "the server holds its maximum of " + config.maxRooms() + " rooms");
       } else {
-        LOG.debug("Redis request {} failed: {}", msg.body().getClass().getSimpleName(), ar.cause().toString());
-        msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
+        fail(msg, ar.cause());
       }
     });
+  }
+
+  private void fail(Message<BridgeRequest> msg, Throwable cause) {
+    if (String.valueOf(cause.getMessage()).startsWith(TOO_MANY_ROOMS)) {
+      msg.fail(ErrorCode.TOO_MANY_ROOMS.ordinal(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+    } else {
+      LOG.debug("Redis request {} failed: {}", msg.body().getClass().getSimpleName(), cause.toString());
+      msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
+    }
   }
 
   private static List<String> strings(Response r) {
@@ -462,8 +486,9 @@ public final class RedisBridgeVerticle extends VerticleBase {
     return out;
   }
 
-  /** XREVRANGE entries (newest first) as stored messages, oldest first; ts is the id's millisecond part. */
-  private static List<StoredMessage> messages(Response r) {
+  /** Stream entries as stored messages, oldest first; ts is the id's millisecond part. */
+  private List<StoredMessage> messages(Response r, boolean newestFirst) {
+    long cutoff = System.currentTimeMillis() - config.historyMaxAgeSeconds() * 1000L;
     List<StoredMessage> out = new ArrayList<>(r.size());
     for (Response entry : r) {
       String id = entry.get(0).toString();
@@ -479,9 +504,14 @@ public final class RedisBridgeVerticle extends VerticleBase {
         }
       }
       MessageId parsed = MessageId.parse(id);
-      out.add(new StoredMessage(id, user, text, parsed == null ? 0 : parsed.millis()));
+      long ts = parsed == null ? 0 : parsed.millis();
+      if (ts >= cutoff) {
+        out.add(new StoredMessage(id, user, text, ts));
+      }
     }
-    Collections.reverse(out);
+    if (newestFirst) {
+      Collections.reverse(out);
+    }
     return out;
   }
 

@@ -10,7 +10,11 @@ public sealed interface BridgeReply extends BusMessage {
 
   record RoomList(List<String> rooms) implements BridgeReply {}
 
-  record Joined(List<String> members, boolean recovered) implements BridgeReply {}
+  /**
+   * {@code recovered} is true when the join named a {@code since} the broker still holds; {@code missed} then holds
+   * the messages stored after it, oldest first (else it is empty).
+   */
+  record Joined(List<String> members, boolean recovered, List<StoredMessage> missed) implements BridgeReply {}
 
   record Done() implements BridgeReply {}
 

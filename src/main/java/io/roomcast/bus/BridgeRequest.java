@@ -12,8 +12,9 @@ public sealed interface BridgeRequest extends BusMessage {
   record ListRooms() implements BridgeRequest {}
 
   /**
-   * Connection {@code session} of {@code user} joins (creating the room if needed). Reply {@link BridgeReply.Joined}.
-   * Members get a presence join when this is the user's first connection in the room.
+   * Connection {@code session} of {@code user} joins (creating the room if needed). Reply {@link BridgeReply.Joined},
+   * with the messages after {@code since} when it is given and still held. Members get a presence join when this is
+   * the user's first connection in the room.
    */
   record Join(String room, String user, String session, String since) implements BridgeRequest {}
 

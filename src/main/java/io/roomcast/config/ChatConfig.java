@@ -18,12 +18,14 @@ import java.util.stream.Stream;
  * @param maxFrameBytes largest accepted client frame or message, in bytes; larger ones close the socket with 1009
  * @param maxTextLength longest {@code send.text}, in Unicode code points
  * @param maxRoomsPerConnection rooms one connection may have joined at once
- * @param maxRooms rooms the broker holds at most (memory broker)
+ * @param maxRooms rooms the broker holds at most
+ * @param maxPendingBytes bytes queued for a client that does not read before it is closed with 4008
  * @param sendRatePerSecond token-bucket refill rate for a connection's requests
  * @param sendBurst token-bucket capacity for a connection's requests
  * @param rateLimitStrikes refused ({@code rate_limited}) requests tolerated in a burst before closing with 4029;
  *     one strike is forgiven per second
  * @param historySize messages kept per room
+ * @param historyMaxAgeSeconds how long a message is kept (for history and resume)
  * @param idempotencyWindowSeconds how long a {@code send.key} is remembered
  * @param bridgeTimeoutMs how long a gateway waits for the bridge before answering {@code unavailable}
  * @param redisUrl the Redis to share rooms through ({@code redis://host:port}); empty for the in-memory broker
@@ -41,10 +43,12 @@ public record ChatConfig(
     int maxTextLength,
     int maxRoomsPerConnection,
     int maxRooms,
+    int maxPendingBytes,
     int sendRatePerSecond,
     int sendBurst,
     int rateLimitStrikes,
     int historySize,
+    int historyMaxAgeSeconds,
     int idempotencyWindowSeconds,
     int bridgeTimeoutMs,
     String redisUrl,
@@ -103,10 +107,12 @@ public record ChatConfig(
         (int) v.get(Setting.MAX_TEXT_LENGTH),
         (int) v.get(Setting.MAX_ROOMS_PER_CONNECTION),
         (int) v.get(Setting.MAX_ROOMS),
+        (int) v.get(Setting.MAX_PENDING_BYTES),
         (int) v.get(Setting.SEND_RATE_PER_SECOND),
         (int) v.get(Setting.SEND_BURST),
         (int) v.get(Setting.RATE_LIMIT_STRIKES),
         (int) v.get(Setting.HISTORY_SIZE),
+        (int) v.get(Setting.HISTORY_MAX_AGE_SECONDS),
         (int) v.get(Setting.IDEMPOTENCY_WINDOW_SECONDS),
         (int) v.get(Setting.BRIDGE_TIMEOUT_MS),
         redisUrl,

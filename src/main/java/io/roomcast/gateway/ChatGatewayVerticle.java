@@ -63,7 +63,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     bridge = new BridgeClient(vertx.eventBus(), config.bridgeTimeoutMs());
     announcements = vertx.eventBus().localConsumer(Addresses.ROOMS, m -> {
       for (Session s : sessions) {
-        s.deliver(TextFrames.of(m.body().frame()));
+        s.write(m.body());
       }
     });
 

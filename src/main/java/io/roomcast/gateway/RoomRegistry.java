@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The rooms that sessions of one gateway instance have joined. The instance listens on a room's bus address only
- * while it has a session there (or one joining), and fans each event out to its local sessions, writing the bus
- * event's bytes as they are. Used from the instance's event loop only.
+ * The rooms that sessions of one gateway instance have joined (or are joining). The instance listens on a room's
+ * bus address only while it has a session there, and hands each event to its local sessions; the event's bytes are
+ * shared, never re-encoded. Used from the instance's event loop only.
  */
 final class RoomRegistry {
   private final Vertx vertx;
@@ -26,36 +26,16 @@ final class RoomRegistry {
   }
 
   /**
-   * Starts listening for {@code room} if not yet. A local consumer is registered when {@code localConsumer} returns,
-   * so events published after the bridge handles the following join request reach this instance.
+   * The session receives the room's events from now on. A local consumer is registered when {@code localConsumer}
+   * returns, so every event the bridge publishes after handling a later request reaches the session.
    */
-  void prepare(String room) {
-    rooms.computeIfAbsent(room, this::listen).pending++;
-  }
-
-  /** A prepared join succeeded: the session receives the room's events from now on. */
   void attach(String room, Session session) {
-    LocalRoom r = rooms.get(room);
-    r.pending--;
-    r.sessions.add(session);
-  }
-
-  /** A prepared join failed. */
-  void abort(String room) {
-    LocalRoom r = rooms.get(room);
-    r.pending--;
-    releaseIfUnused(room, r);
+    rooms.computeIfAbsent(room, this::listen).sessions.add(session);
   }
 
   void detach(String room, Session session) {
     LocalRoom r = rooms.get(room);
-    if (r != null && r.sessions.remove(session)) {
-      releaseIfUnused(room, r);
-    }
-  }
-
-  private void releaseIfUnused(String room, LocalRoom r) {
-    if (r.sessions.isEmpty() && r.pending == 0) {
+    if (r != null && r.sessions.remove(session) && r.sessions.isEmpty()) {
       rooms.remove(room);
       r.consumer.unregister();
     }
@@ -63,27 +43,27 @@ final class RoomRegistry {
 
   private LocalRoom listen(String room) {
     LocalRoom r = new LocalRoom();
-    r.consumer = vertx.eventBus().<RoomEvent>localConsumer(Addresses.room(room), m -> fanOut(r, m.body()));
+    r.consumer = vertx.eventBus().<RoomEvent>localConsumer(Addresses.room(room), m -> fanOut(room, r, m.body()));
     return r;
   }
 
-  private void fanOut(LocalRoom r, RoomEvent event) {
-    int written = 0;
+  private void fanOut(String room, LocalRoom r, RoomEvent event) {
+    int delivered = 0;
     String except = event.exceptUser();
     for (Session s : r.sessions) {
       if (except == null || !except.equals(s.user())) {
-        s.deliver(TextFrames.of(event.frame()));
-        written++;
+        if (s.deliver(room, event)) {
+          delivered++;
+        }
       }
     }
     if (event.kind() == RoomEvent.Kind.MESSAGE) {
-      metrics.messagesOut(written);
+      metrics.messagesOut(delivered);
     }
   }
 
   private static final class LocalRoom {
     final Set<Session> sessions = new LinkedHashSet<>();
     MessageConsumer<RoomEvent> consumer;
-    int pending;
   }
 }

@@ -3,16 +3,20 @@ package io.roomcast.gateway;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.RoomEvent;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.ProtocolException;
 import io.roomcast.protocol.ServerFrames;
+import io.roomcast.protocol.StoredMessage;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +34,8 @@ final class Session {
   private final ChatGatewayVerticle gateway;
   private final String user;
   private final String id;
-  /** Rooms joined or being joined; the value says whether the session already receives the room's events. */
-  private final Map<String, Boolean> rooms = new HashMap<>();
+  /** Rooms joined or being joined. */
+  private final Map<String, RoomState> rooms = new HashMap<>();
   private final TokenBucket requests;
   private final TokenBucket strikes;
   private final MessageAssembler assembler;
@@ -40,6 +44,14 @@ final class Session {
   /** Set once the session decided to close: later frames are ignored and the close follows the last reply. */
   private CloseCode closing;
   private boolean closed;
+  /** Bytes written while the outbound queue was full; reset when it drains. */
+  private long overflow;
+
+  /** A room of this session. {@code backlog} holds the room's live events while the join is in flight. */
+  private static final class RoomState {
+    boolean joined;
+    List<RoomEvent> backlog = new ArrayList<>();
+  }
 
   Session(ServerWebSocket ws, ChatGatewayVerticle gateway, String user, String id) {
     this.ws = ws;
@@ -64,14 +76,56 @@ final class Session {
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClose());
+    // the queue counts as full at half the bound; what is written beyond that is counted in overflow
+    ws.setWriteQueueMaxSize(gateway.settings().maxPendingBytes() / 2);
+    ws.drainHandler(v -> overflow = 0);
     write(ServerFrames.welcome(user, id, gateway.settings().nodeId()));
   }
 
-  /** Writes a frame of a room event or announcement; the frame's bytes are shared with other sessions. */
-  void deliver(WebSocketFrame frame) {
-    if (!closed) {
-      ws.writeFrame(frame);
+  /**
+   * Hands the session an event of {@code room}: held back while the join is in flight, written otherwise. Returns
+   * whether it was written now.
+   */
+  boolean deliver(String room, RoomEvent event) {
+    RoomState state = rooms.get(room);
+    if (state == null) {
+      return false;
     }
+    if (state.backlog != null) {
+      state.backlog.add(event);
+      return false;
+    }
+    return write(event);
+  }
+
+  /**
+   * Writes an event's shared bytes. A client that does not read loses typing events first; once more than
+   * {@code maxPendingBytes} wait for it, it is closed with 4008 (it can reconnect and resume).
+   */
+  boolean write(RoomEvent event) {
+    if (closed || closing != null) {
+      return false;
+    }
+    if (event.kind() == RoomEvent.Kind.RESYNC) {
+      LOG.info("closing session {} of {}: the node lost messages it cannot replay", id, user);
+      close(CloseCode.GOING_AWAY);
+      return false;
+    }
+    if (ws.writeQueueFull()) {
+      if (event.kind() == RoomEvent.Kind.TYPING) {
+        gateway.metrics().typingDropped();
+        return false;
+      }
+      overflow += event.frame().length();
+      if (overflow > gateway.settings().maxPendingBytes() / 2) {
+        LOG.info("closing session {} of {}: more than {} bytes waiting, the client does not read", id, user,
+            gateway.settings().maxPendingBytes());
+        close(CloseCode.TOO_SLOW);
+        return false;
+      }
+    }
+    ws.writeFrame(TextFrames.of(event.frame()));
+    return true;
   }
 
   private void onFrame(WebSocketFrame frame) {
@@ -173,24 +227,39 @@ final class Session {
       refuse(ErrorCode.TOO_MANY_ROOMS, "a connection may join at most " + max + " rooms", j.ref());
       return;
     }
-    rooms.put(room, false);
-    RoomRegistry registry = gateway.registry();
-    registry.prepare(room);
+    // listen first and hold live events back; after the reply, replay what the client missed and release the
+    // held events it has not seen: no gap and no duplicate, even while others send during the hand-off
+    RoomState state = new RoomState();
+    rooms.put(room, state);
+    gateway.registry().attach(room, this);
     this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since()), j.ref(), ar -> {
-      if (closed || ar.failed()) {
-        // a closed session already told the bridge it left; a failed join changes nothing, and since a join that
-        // timed out may still have reached the broker, the bridge is told to forget it (leaves are idempotent)
-        registry.abort(room);
-        if (!closed) {
-          rooms.remove(room);
-          gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));
-        }
+      if (closed) {
+        return;   // closing detached the session and told the bridge it left
+      }
+      if (ar.failed()) {
+        // a failed join changes nothing; one that timed out may still have reached the broker, so the bridge is
+        // told to forget it (leaves are idempotent)
+        rooms.remove(room);
+        gateway.registry().detach(room, this);
+        gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));
         return;
       }
-      registry.attach(room, this);
-      rooms.put(room, true);
+      BridgeReply.Joined joined = ar.result();
+      state.joined = true;
       gateway.metrics().joined();
-      write(ServerFrames.joined(j.ref(), room, ar.result().members(), ar.result().recovered()));
+      write(ServerFrames.joined(j.ref(), room, joined.members(), joined.recovered()));
+      MessageId last = joined.recovered() ? MessageId.parse(j.since()) : null;
+      for (StoredMessage m : joined.missed()) {
+        write(ServerFrames.message(room, m));
+        last = MessageId.parse(m.id());
+      }
+      List<RoomEvent> held = state.backlog;
+      state.backlog = null;
+      for (RoomEvent e : held) {
+        if (last == null || e.kind() != RoomEvent.Kind.MESSAGE || MessageId.parse(e.messageId()).compareTo(last) > 0) {
+          write(e);
+        }
+      }
     });
   }
 
@@ -204,10 +273,12 @@ final class Session {
   }
 
   private void detach(String room) {
-    Boolean attached = rooms.remove(room);
-    if (Boolean.TRUE.equals(attached)) {
+    RoomState state = rooms.remove(room);
+    if (state != null) {
       gateway.registry().detach(room, this);
-      gateway.metrics().left();
+      if (state.joined) {
+        gateway.metrics().left();
+      }
     }
   }
 
@@ -256,6 +327,7 @@ final class Session {
     write(ServerFrames.error(code, message, ref));
   }
 
+  /** Writes a reply or a frame for this session only (replies still go out while a close waits for them). */
   private void write(Buffer frame) {
     if (!closed) {
       ws.writeFrame(TextFrames.of(frame));
@@ -266,6 +338,9 @@ final class Session {
     if (t instanceof CorruptedWebSocketFrameException) {
       // a single frame beyond Vert.x's hard limit: Netty stops decoding and the socket closes at once
       LOG.info("closing session {} of {}: frame beyond the hard limit ({})", id, user, t.getMessage());
+      if (closing == null) {
+        gateway.metrics().closed(CloseCode.TOO_LARGE);
+      }
       closing = CloseCode.TOO_LARGE;
       closeNow();
     } else {
@@ -277,6 +352,7 @@ final class Session {
   void close(CloseCode code) {
     if (closing == null) {
       closing = code;
+      gateway.metrics().closed(code);
       if (inFlight == 0) {
         closeNow();
       }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,6 +19,8 @@ public final class Metrics {
   private final Counter messagesIn;
   private final Counter messagesOut;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
+  private final Counter typingDropped;
   private final Counter redisReconnects;
   private final Counter pubsubReceived;
   private final Timer publishLatency;
@@ -33,6 +36,12 @@ public final class Metrics {
         .register(registry);
     messagesOut = Counter.builder("roomcast_messages_out")
         .description("Message events written to client sockets").register(registry);
+    for (CloseCode code : CloseCode.values()) {
+      closes.put(code, Counter.builder("roomcast_closes").tag("code", String.valueOf(code.code()))
+          .description("Connections the server closed, by close code").register(registry));
+    }
+    typingDropped = Counter.builder("roomcast_typing_dropped")
+        .description("Typing events not sent to clients that were not reading").register(registry);
     redisReconnects = Counter.builder("roomcast_redis_reconnects")
         .description("Times the Redis subscriber connection was re-established after it was lost").register(registry);
     pubsubReceived = Counter.builder("roomcast_redis_pubsub_received")
@@ -72,6 +81,14 @@ public final class Metrics {
 
   public void messagesOut(int count) {
     messagesOut.increment(count);
+  }
+
+  public void closed(CloseCode code) {
+    closes.get(code).increment();
+  }
+
+  public void typingDropped() {
+    typingDropped.increment();
   }
 
   public void redisReconnected() {

@@ -3,16 +3,19 @@
 -- KEYS[1] stream  KEYS[2] idempotency key (ignored when ARGV[7] is '0')
 -- ARGV[1] user  ARGV[2] text  ARGV[3] stream length  ARGV[4] channel
 -- ARGV[5] frame up to the id  ARGV[6] frame from the id to ts  ARGV[7] '1' when a key is given  ARGV[8] key TTL s
+-- ARGV[9] retention age in ms
+-- The published payload is 'm' .. id .. newline .. the message event's JSON.
 if ARGV[7] == '1' then
   local earlier = redis.call('GET', KEYS[2])
   if earlier then
     return {earlier, 0}
   end
 end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'u', ARGV[1], 't', ARGV[2])
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'u', ARGV[1], 't', ARGV[2])
 if ARGV[7] == '1' then
   redis.call('SET', KEYS[2], id, 'EX', ARGV[8])
 end
 local ms = string.match(id, '^(%d+)')
-redis.call('PUBLISH', ARGV[4], 'm\n' .. ARGV[5] .. id .. ARGV[6] .. ms .. '}')
+redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', tonumber(ms) - tonumber(ARGV[9])) .. '-0')
+redis.call('PUBLISH', ARGV[4], 'm' .. id .. '\n' .. ARGV[5] .. id .. ARGV[6] .. ms .. '}')
 return {id, 1}

@@ -1,0 +1,7 @@
+-- The messages after a client's last seen id, for a resuming join: {1, entries} when the stream still holds that id,
+-- {0} when it does not (trimmed, or never stored here). Entries are [id, [field, value, ...]], oldest first.
+-- KEYS[1] stream  ARGV[1] the last seen id  ARGV[2] the most entries to return
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then
+  return {0}
+end
+return {1, redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])}
