@@ -266,6 +266,90 @@ abstract class ProtocolContract {
     assertThat(ann.next(f -> true)).isEqualTo(new JsonObject().put("type", "pong").put("ref", "p-1"));
   }
 
+  private static JsonObject joinSince(String room, String since) {
+    return frame("join", room).put("since", since);
+  }
+
+  private static List<String> messageIds(List<JsonObject> frames) {
+    return frames.stream().filter(f -> "message".equals(f.getString("type"))).map(f -> f.getString("id")).toList();
+  }
+
+  @Test
+  @DisplayName("join with since replays exactly the messages after it, in order, then continues live")
+  void resume() {
+    WsClient ann = client("ann");
+    String room = room();
+    ann.join(room);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(ann.say(room, "r" + i));
+    }
+    WsClient bob = client("bob");
+    JsonObject joined = bob.expect("joined", joinSince(room, ids.get(1)));
+    assertThat(joined.getBoolean("recovered")).isTrue();
+    assertThat(bob.next(f -> "message".equals(f.getString("type"))).getString("id")).isEqualTo(ids.get(2));
+    assertThat(bob.next(f -> "message".equals(f.getString("type"))).getString("id")).isEqualTo(ids.get(3));
+    String live = ann.say(room, "live");
+    assertThat(bob.event("message").getString("id")).isEqualTo(live);
+    assertThat(messageIds(bob.drain())).as("nothing twice").isEmpty();
+  }
+
+  @Test
+  @DisplayName("join with the newest id replays nothing and is recovered")
+  void resumeUpToDate() {
+    WsClient ann = client("ann");
+    String room = room();
+    ann.join(room);
+    String last = ann.say(room, "only");
+    WsClient bob = client("bob");
+    assertThat(bob.expect("joined", joinSince(room, last)).getBoolean("recovered")).isTrue();
+    assertThat(messageIds(bob.drain())).isEmpty();
+  }
+
+  @Test
+  @DisplayName("join with an id the room never had is not recovered and replays nothing")
+  void resumeUnknown() {
+    WsClient ann = client("ann");
+    String room = room();
+    ann.join(room);
+    ann.say(room, "x");
+    WsClient bob = client("bob");
+    assertThat(bob.expect("joined", joinSince(room, "1-0")).getBoolean("recovered")).isFalse();
+    assertThat(messageIds(bob.drain())).isEmpty();
+    WsClient carl = client("carl");
+    assertThat(carl.expect("joined", joinSince(room, "not-an-id")).getBoolean("recovered")).isFalse();
+  }
+
+  @Test
+  @DisplayName("a resume while others send at full speed has no gap and no duplicate")
+  void resumeDuringSends() {
+    WsClient writer = client("writer");
+    String room = room();
+    writer.join(room);
+    List<String> acked = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      acked.add(writer.say(room, "w" + i));
+    }
+    int more = 40;
+    for (int i = 0; i < more; i++) {
+      writer.send(frame("send", room).put("text", "p" + i).put("ref", "p" + i));
+    }
+    WsClient reader = client("reader");
+    reader.send(joinSince(room, acked.get(2)).put("ref", "j"));
+    for (int i = 0; i < more; i++) {
+      String ref = "p" + i;
+      acked.add(writer.take(f -> ref.equals(f.getString("ref"))).getString("id"));
+    }
+    assertThat(reader.take(f -> "j".equals(f.getString("ref"))).getBoolean("recovered")).isTrue();
+    List<String> seen = new ArrayList<>();
+    String newest = acked.get(acked.size() - 1);
+    while (seen.isEmpty() || !seen.get(seen.size() - 1).equals(newest)) {
+      seen.add(reader.event("message").getString("id"));
+    }
+    assertThat(seen).containsExactlyElementsOf(acked.subList(3, acked.size()));
+    assertThat(messageIds(reader.drain())).isEmpty();
+  }
+
   /** The rooms a bad-input row may name: one that exists but is not joined, and one the client joined. */
   record Rooms(String other, String joined) {}
 
