@@ -3,14 +3,18 @@ package io.roomcast;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.bridge.MemoryBridgeVerticle;
 import io.roomcast.bridge.RedisBridgeVerticle;
+import io.roomcast.bus.Addresses;
+import io.roomcast.bus.Drain;
 import io.roomcast.bus.LocalCodec;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
 import io.roomcast.gateway.ChatGatewayVerticle;
 import io.roomcast.ops.Metrics;
+import io.roomcast.ops.NodeState;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
@@ -33,8 +37,9 @@ public final class ChatServer {
 
   private ChatServer() {}
 
-  /** A running node: its Vertx, its settings, the port it listens on and its bridge's deployment. */
-  public record Node(Vertx vertx, ChatConfig config, int port, String bridgeDeployment) {}
+  /** A running node: its Vertx, its settings, the port it listens on, its bridge's deployment and its state. */
+  public record Node(Vertx vertx, ChatConfig config, int port, String bridgeDeployment, NodeState state,
+      Metrics metrics) {}
 
   public static void main(String[] args) {
     Vertx vertx = newVertx(REGISTRY);
@@ -52,9 +57,8 @@ public final class ChatServer {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping node {}", node.config().nodeId());
       try {
-        vertx.close().await(20, TimeUnit.SECONDS);
+        shutdown(node).await(node.config().drainSeconds() + 20L, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("shutdown did not finish cleanly: {}", e.toString());
       }
@@ -84,6 +88,7 @@ public final class ChatServer {
     LocalCodec.register(vertx);
     MeterRegistry registry = BackendRegistries.getNow(registryName);
     Metrics metrics = new Metrics(registry);
+    NodeState state = new NodeState();
     int port;
     try {
       port = config.port() != 0 ? config.port() : freePort();
@@ -93,12 +98,37 @@ public final class ChatServer {
     VerticleBase bridge = config.redisMode()
         ? new RedisBridgeVerticle(config, metrics) : new MemoryBridgeVerticle(config, metrics);
     return vertx.deployVerticle(bridge)
-        .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, registryName, port),
+        .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, state, registryName, port),
             new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))
         .map(bridgeId -> {
           LOG.info("node {} listening on {}:{} with {} gateway instances and the {}", config.nodeId(), config.host(),
               port, config.gatewayInstances(), config.redisMode() ? "Redis broker" : "in-memory broker");
-          return new Node(vertx, config, port, bridgeId);
+          return new Node(vertx, config, port, bridgeId, state, metrics);
         });
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM, rolling deploys): readiness turns 503 and new upgrades are refused at once; every
+   * connection is closed with 1012 (reconnect to another node and resume), spread over the drain window; then the
+   * verticles stop, the bridge releasing this node's presence last.
+   */
+  public static Future<Void> shutdown(Node node) {
+    Vertx vertx = node.vertx();
+    long windowMs = node.config().drainSeconds() * 1000L;
+    node.state().startDraining();
+    LOG.info("node {} draining: closing {} connections over {} s", node.config().nodeId(),
+        node.metrics().openConnections(), node.config().drainSeconds());
+    vertx.eventBus().publish(Addresses.DRAIN, new Drain(windowMs));
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(windowMs + 5000);
+    vertx.setPeriodic(50, timer -> {
+      if (node.metrics().openConnections() == 0 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(timer);
+        drained.complete();
+      }
+    });
+    return drained.future()
+        .compose(v -> vertx.close())
+        .onComplete(ar -> LOG.info("node {} stopped", node.config().nodeId()));
   }
 }

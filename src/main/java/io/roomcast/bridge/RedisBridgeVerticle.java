@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisBridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBridgeVerticle.class);
   private static final String TOO_MANY_ROOMS = "ROOMCAST_TOO_MANY_ROOMS";
-  private static final long FIRST_RETRY_MS = 100;
 
   private final ChatConfig config;
   private final Metrics metrics;
@@ -65,6 +64,14 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private LuaScript leaveScript;
   private LuaScript createScript;
   private LuaScript recoverScript;
+  private LuaScript releaseScript;
+  /** room -> id of the newest message this node forwarded (rooms with local members); where a backfill starts. */
+  private final Map<String, MessageId> lastForwarded = new HashMap<>();
+  /** rooms being backfilled after a subscription gap -> the live messages held back meanwhile. */
+  private final Map<String, List<RoomEvent>> backfilling = new HashMap<>();
+  private long heartbeatTimer;
+  /** Redis' data epoch as last seen; a new one means Redis lost its data (restart without persistence). */
+  private String epoch;
   /** room -> user -> this node's sessions of the user in the room. */
   private final Map<String, Map<String, Set<String>>> local = new HashMap<>();
   private final Map<String, Lane> lanes = new HashMap<>();
@@ -96,6 +103,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       leaveScript = LuaScript.load("leave.lua");
       createScript = LuaScript.load("create.lua");
       recoverScript = LuaScript.load("recover.lua");
+      releaseScript = LuaScript.load("release.lua");
       return null;
     }).compose(v -> connect());
   }
@@ -113,24 +121,44 @@ public final class RedisBridgeVerticle extends VerticleBase {
         new RedisOptions(options).setMaxPoolSize(1).setPoolName("roomcast-redis-sub-" + config.nodeId()));
     consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
     pingTimer = vertx.setPeriodic(config.redisPingIntervalMs(), id -> ping());
+    heartbeatTimer = vertx.setPeriodic(Math.max(500, config.presenceTtlSeconds() * 1000L / 3), id -> heartbeat());
     LOG.info("Redis broker at {} (prefix '{}'), connecting", config.redisUrlForLogs(), config.redisPrefix());
     connectSubscriber();
     // deployed does not mean ready: readiness follows the subscription, which may come later (Redis still down)
     return consumer.completion();
   }
 
+  /**
+   * Stops after the room lanes drained (bounded) and this node released its presence entries, so other nodes' clients
+   * get their leaves now rather than after the presence TTL.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(pingTimer);
+    vertx.cancelTimer(heartbeatTimer);
     RedisConnection sub = subscriber;
     subscriber = null;
     Future<Void> closeSub = sub == null ? Future.succeededFuture() : sub.close().otherwiseEmpty();
-    return Future.all(consumer.unregister(), closeSub).eventually(() -> {
-      commands.close();
-      subscriberClient.close();
-      return Future.succeededFuture();
+    Promise<Void> lanesDrained = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.bridgeTimeoutMs());
+    vertx.setPeriodic(20, t -> {
+      if (lanes.isEmpty() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(t);
+        lanesDrained.complete();
+      }
     });
+    return Future.all(consumer.unregister(), closeSub, lanesDrained.future())
+        .compose(v -> releaseScript.run(commands, List.of(), List.of(config.redisPrefix(), config.nodeId()))
+            .timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS))
+        .onSuccess(r -> LOG.info("released {} presence entries of this node", r.toInteger()))
+        .onFailure(e -> LOG.warn("presence not released ({}); other nodes expire it after {} s", e.toString(),
+            config.presenceTtlSeconds()))
+        .eventually(() -> {
+          commands.close();
+          subscriberClient.close();
+          return Future.succeededFuture();
+        });
   }
 
   private boolean ready() {
@@ -158,9 +186,15 @@ public final class RedisBridgeVerticle extends VerticleBase {
       conn.handler(r -> onPush(conn, r));
       conn.endHandler(v -> lost(conn, "connection closed"));
       conn.exceptionHandler(e -> lost(conn, e.toString()));
-      // completes when written; the confirmations arrive in onPush
-      conn.send(Request.cmd(Command.PSUBSCRIBE).arg(keys.roomPattern())).onFailure(e -> lost(conn, e.toString()));
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.newRoomChannel())).onFailure(e -> lost(conn, e.toString()));
+      // named before it subscribes (no command may follow a subscription), so operators find it in CLIENT LIST;
+      // the subscriptions complete when written, their confirmations arrive in onPush
+      conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg("roomcast-sub-" + config.nodeId()))
+          .onFailure(e -> lost(conn, e.toString()))
+          .onSuccess(v -> {
+            conn.send(Request.cmd(Command.PSUBSCRIBE).arg(keys.roomPattern())).onFailure(e -> lost(conn, e.toString()));
+            conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.newRoomChannel()))
+                .onFailure(e -> lost(conn, e.toString()));
+          });
     });
   }
 
@@ -169,7 +203,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       return;
     }
     // exponential backoff with jitter, so restarted nodes do not reconnect in lockstep
-    long cap = Math.min(config.redisReconnectMaxMs(), FIRST_RETRY_MS << Math.min(attempt, 16));
+    long cap = Math.min(config.redisReconnectMaxMs(), (long) config.redisReconnectMinMs() << Math.min(attempt, 16));
     long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
     attempt++;
     if (attempt == 1 || attempt % 10 == 0) {
@@ -215,10 +249,108 @@ public final class RedisBridgeVerticle extends VerticleBase {
     }
     everSubscribed = true;
     LOG.info("Redis subscriber ready: PSUBSCRIBE {} and SUBSCRIBE {}", keys.roomPattern(), keys.newRoomChannel());
-    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript, recoverScript)) {
+    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript, recoverScript, releaseScript)) {
       s.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
     }
+    heartbeat();
     reconcilePresence();
+    backfill();
+  }
+
+  /**
+   * Keeps this node's heartbeat key alive and releases the presence of nodes whose heartbeat expired (crashed
+   * without a goodbye). Every node runs it; the script is idempotent.
+   */
+  private void heartbeat() {
+    if (!subscribed) {
+      return;
+    }
+    String node = config.nodeId();
+    long ttlMs = config.presenceTtlSeconds() * 1000L;
+    commands.send(Request.cmd(Command.SET).arg(keys.nodeAlive()).arg(1).arg("PX").arg(ttlMs))
+        .compose(v -> commands.send(Request.cmd(Command.SADD).arg(keys.nodes()).arg(node)))
+        .compose(v -> releaseScript.run(commands, List.of(), List.of(config.redisPrefix(), "*")))
+        .onSuccess(r -> {
+          if (r.toInteger() > 0) {
+            LOG.info("released {} presence entries of nodes whose heartbeat expired", r.toInteger());
+          }
+        })
+        .onFailure(e -> LOG.debug("heartbeat failed: {}", e.toString()));
+  }
+
+  /**
+   * After a gap in the subscription, delivers what the rooms with local members received meanwhile, from their
+   * streams, before the live messages that arrive now (held back until then). A room whose gap cannot be read
+   * (trimmed, or Redis lost its data) gets a resync: its connections are closed with 1001 to resume.
+   */
+  private void backfill() {
+    for (String room : local.keySet()) {
+      backfilling.put(room, new ArrayList<>());
+    }
+    String candidate = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
+    commands.send(Request.cmd(Command.SET).arg(keys.epoch()).arg(candidate).arg("NX").arg("GET"))
+        .onComplete(ar -> {
+          String now = ar.succeeded() ? (ar.result() == null ? candidate : ar.result().toString()) : null;
+          boolean lost = now == null || (epoch != null && !epoch.equals(now));
+          if (now != null && epoch != null && lost) {
+            LOG.warn("Redis lost its data (epoch {} is now {}): rooms with messages cannot be replayed", epoch, now);
+          }
+          epoch = now;
+          for (String room : List.copyOf(backfilling.keySet())) {
+            backfillRoom(room, lost);
+          }
+        });
+  }
+
+  private void backfillRoom(String room, boolean dataLost) {
+    MessageId from = lastForwarded.get(room);
+    boolean nothingSeen = from != null && from.millis() == 0 && from.seq() == 0;
+    Future<List<StoredMessage>> missed = from == null || (dataLost && !nothingSeen)
+        ? Future.succeededFuture(null)
+        : recoverScript.run(commands, List.of(keys.stream(room)), List.of(from.toString(), config.historySize()))
+            .map(r -> r.get(0).toInteger() == 1 ? messages(r.get(1), false) : null);
+    missed.onComplete(ar -> {
+      List<RoomEvent> held = backfilling.remove(room);
+      if (ar.failed() || ar.result() == null) {
+        LOG.warn("room {}: messages after {} cannot be replayed; asking its connections to resume", room, from);
+        lastForwarded.remove(room);
+        vertx.eventBus().publish(Addresses.room(room), RoomEvent.resync());
+        if (local.containsKey(room)) {
+          rememberNewest(room);
+        }
+      } else {
+        for (StoredMessage m : ar.result()) {
+          forward(room, RoomEvent.message(m.id(), ServerFrames.message(room, m)));
+        }
+        metrics.backfilled(ar.result().size());
+        if (!ar.result().isEmpty()) {
+          LOG.info("room {}: {} messages from the subscription gap delivered", room, ar.result().size());
+        }
+      }
+      if (held != null) {
+        held.forEach(e -> forward(room, e));
+      }
+    });
+  }
+
+  /** Publishes a room event to the local gateways, in id order and once: messages already forwarded are skipped. */
+  private void forward(String room, RoomEvent event) {
+    if (event.kind() == RoomEvent.Kind.MESSAGE) {
+      List<RoomEvent> held = backfilling.get(room);
+      if (held != null) {
+        held.add(event);
+        return;
+      }
+      MessageId id = MessageId.parse(event.messageId());
+      MessageId last = lastForwarded.get(room);
+      if (id != null && last != null && id.compareTo(last) <= 0) {
+        return;
+      }
+      if (id != null && local.containsKey(room)) {
+        lastForwarded.put(room, id);
+      }
+    }
+    vertx.eventBus().publish(Addresses.room(room), event);
   }
 
   /** A room event from any node (this one included): forward its frame, as received, to the local gateways. */
@@ -239,7 +371,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       default -> null;
     };
     if (event != null) {
-      vertx.eventBus().publish(Addresses.room(room), event);
+      forward(room, event);
     }
   }
 
@@ -372,6 +504,9 @@ public final class RedisBridgeVerticle extends VerticleBase {
   }
 
   private void join(Message<BridgeRequest> msg, BridgeRequest.Join j) {
+    if (!local.containsKey(j.room())) {
+      rememberNewest(j.room());
+    }
     Set<String> sessions = local.computeIfAbsent(j.room(), r -> new HashMap<>())
         .computeIfAbsent(j.user(), u -> new LinkedHashSet<>());
     boolean first = sessions.isEmpty();
@@ -395,6 +530,21 @@ public final class RedisBridgeVerticle extends VerticleBase {
         fail(msg, ar.cause());
       }
     });
+  }
+
+  /**
+   * A room just got its first local member: from now on this node must not miss its messages, so a later backfill
+   * starts at the newest message stored now (0-0 for an empty stream).
+   */
+  private void rememberNewest(String room) {
+    commands.send(Request.cmd(Command.XREVRANGE).arg(keys.stream(room)).arg("+").arg("-").arg("COUNT").arg(1))
+        .onSuccess(r -> {
+          MessageId newest = r.size() == 0 ? new MessageId(0, 0) : MessageId.parse(r.get(0).get(0).toString());
+          MessageId seen = lastForwarded.get(room);
+          if (local.containsKey(room) && newest != null && (seen == null || newest.compareTo(seen) > 0)) {
+            lastForwarded.put(room, newest);
+          }
+        });
   }
 
   /** The retained messages after {@code since}, oldest first; null when there is no {@code since} or it is gone. */
@@ -427,6 +577,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       users.remove(user);
       if (users.isEmpty()) {
         local.remove(room);
+        lastForwarded.remove(room);
       }
       return true;
     }

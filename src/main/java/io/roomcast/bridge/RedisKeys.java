@@ -13,6 +13,9 @@ package io.roomcast.bridge;
  *           {p}:room:{room}:members   hash user -> number of nodes where the user has a connection in the room
  *           {p}:room:{room}:key:{key} idempotency key -> message id, expiring after the retention window
  *           {p}:node:{node}:presence  hash "room user" -> 1: this node's share of the members hashes
+ *           {p}:node:{node}:alive     heartbeat, expiring after the presence TTL
+ *           {p}:nodes                 set of node ids with presence entries
+ *           {p}:epoch                 random value set once; a new value means Redis lost its data
  * </pre>
  *
  * Room and user names contain no ':' or ' ', so channel names and presence fields split unambiguously.
@@ -62,6 +65,18 @@ final class RedisKeys {
 
   String nodePresence() {
     return prefix + ":node:" + node + ":presence";
+  }
+
+  String nodeAlive() {
+    return prefix + ":node:" + node + ":alive";
+  }
+
+  String epoch() {
+    return prefix + ":epoch";
+  }
+
+  String nodes() {
+    return prefix + ":nodes";
   }
 
   static String presenceField(String room, String user) {

@@ -10,11 +10,14 @@ package io.roomcast.bus;
  *   <li>{@link #room(String)}: the bridge publishes {@link RoomEvent}s of one room (message, presence, typing); a
  *       gateway instance listens only while one of its sessions has joined that room.
  *   <li>{@link #ROOMS}: the bridge publishes a {@link RoomEvent} for every new room; every gateway instance listens.
+ *   <li>{@link #DRAIN}: the launcher publishes a {@link Drain} on shutdown; every gateway instance closes its
+ *       connections with 1012 over the drain window.
  * </ul>
  */
 public final class Addresses {
   public static final String BRIDGE = "roomcast.bridge";
   public static final String ROOMS = "roomcast.rooms";
+  public static final String DRAIN = "roomcast.drain";
   private static final String ROOM_PREFIX = "roomcast.room.";
 
   private Addresses() {}

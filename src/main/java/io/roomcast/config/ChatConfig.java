@@ -28,9 +28,12 @@ import java.util.stream.Stream;
  * @param historyMaxAgeSeconds how long a message is kept (for history and resume)
  * @param idempotencyWindowSeconds how long a {@code send.key} is remembered
  * @param bridgeTimeoutMs how long a gateway waits for the bridge before answering {@code unavailable}
+ * @param drainSeconds on shutdown, the window over which connections are closed with 1012
+ * @param presenceTtlSeconds how long a crashed node's presence entries outlive its last heartbeat (Redis)
  * @param redisUrl the Redis to share rooms through ({@code redis://host:port}); empty for the in-memory broker
  * @param redisPrefix the first segment of every Redis key and channel
  * @param redisPoolSize pooled Redis connections for commands (the subscriber has its own)
+ * @param redisReconnectMinMs the first pause before reconnecting the subscriber (doubling from there)
  * @param redisReconnectMaxMs the longest pause between attempts to reconnect the subscriber
  * @param redisPingIntervalMs how often the bridge checks that Redis answers
  */
@@ -51,9 +54,12 @@ public record ChatConfig(
     int historyMaxAgeSeconds,
     int idempotencyWindowSeconds,
     int bridgeTimeoutMs,
+    int drainSeconds,
+    int presenceTtlSeconds,
     String redisUrl,
     String redisPrefix,
     int redisPoolSize,
+    int redisReconnectMinMs,
     int redisReconnectMaxMs,
     int redisPingIntervalMs) {
 
@@ -115,9 +121,12 @@ public record ChatConfig(
         (int) v.get(Setting.HISTORY_MAX_AGE_SECONDS),
         (int) v.get(Setting.IDEMPOTENCY_WINDOW_SECONDS),
         (int) v.get(Setting.BRIDGE_TIMEOUT_MS),
+        (int) v.get(Setting.DRAIN_SECONDS),
+        (int) v.get(Setting.PRESENCE_TTL_SECONDS),
         redisUrl,
         prefix,
         (int) v.get(Setting.REDIS_POOL_SIZE),
+        (int) v.get(Setting.REDIS_RECONNECT_MIN_MS),
         (int) v.get(Setting.REDIS_RECONNECT_MAX_MS),
         (int) v.get(Setting.REDIS_PING_INTERVAL_MS));
   }

@@ -21,10 +21,13 @@ public enum Setting {
   HISTORY_MAX_AGE_SECONDS("historyMaxAgeSeconds", "CHAT_HISTORY_MAX_AGE_SECONDS", 1, 365L * 24 * 3600),
   IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "CHAT_IDEMPOTENCY_WINDOW_SECONDS", 1, 7 * 24 * 3600),
   BRIDGE_TIMEOUT_MS("bridgeTimeoutMs", "CHAT_BRIDGE_TIMEOUT_MS", 100, 60_000),
+  DRAIN_SECONDS("drainSeconds", "CHAT_DRAIN_SECONDS", 0, 600),
+  PRESENCE_TTL_SECONDS("presenceTtlSeconds", "CHAT_PRESENCE_TTL_SECONDS", 2, 3600),
   REDIS_URL("redisUrl", "REDIS_URL"),
   REDIS_PREFIX("redisPrefix", "CHAT_REDIS_PREFIX"),
   REDIS_POOL_SIZE("redisPoolSize", "CHAT_REDIS_POOL_SIZE", 1, 256),
-  REDIS_RECONNECT_MAX_MS("redisReconnectMaxMs", "CHAT_REDIS_RECONNECT_MAX_MS", 100, 600_000),
+  REDIS_RECONNECT_MIN_MS("redisReconnectMinMs", "CHAT_REDIS_RECONNECT_MIN_MS", 10, 600_000),
+  REDIS_RECONNECT_MAX_MS("redisReconnectMaxMs", "CHAT_REDIS_RECONNECT_MAX_MS", 10, 600_000),
   REDIS_PING_INTERVAL_MS("redisPingIntervalMs", "CHAT_REDIS_PING_INTERVAL_MS", 100, 600_000);
 
   /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */

@@ -3,9 +3,12 @@ package io.roomcast.gateway;
 import io.roomcast.bus.Addresses;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.Drain;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.Metrics;
+import io.roomcast.ops.NodeState;
+import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameParser;
 import io.roomcast.protocol.Names;
@@ -22,7 +25,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,19 +43,22 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   private final ChatConfig config;
   private final Metrics metrics;
+  private final NodeState state;
   private final String registryName;
   private final FrameParser parser;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private RoomRegistry registry;
   private BridgeClient bridge;
   private MessageConsumer<RoomEvent> announcements;
+  private MessageConsumer<Drain> drain;
   private HttpServer server;
 
   private final int port;
 
   /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
-  public ChatGatewayVerticle(ChatConfig config, Metrics metrics, String registryName, int port) {
+  public ChatGatewayVerticle(ChatConfig config, Metrics metrics, NodeState state, String registryName, int port) {
     this.config = config;
+    this.state = state;
     this.port = port;
     this.metrics = metrics;
     this.registryName = registryName;
@@ -66,6 +74,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
         s.write(m.body());
       }
     });
+
+    drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(this::upgrade);
@@ -84,7 +94,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options).requestHandler(router);
-    return Future.all(announcements.completion(), server.listen());
+    return Future.all(announcements.completion(), drain.completion(), server.listen());
   }
 
   @Override
@@ -99,6 +109,10 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   private void upgrade(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    if (state.draining()) {
+      refuseUpgrade(ctx, 503, ErrorCode.UNAVAILABLE, "this node is shutting down: connect to another");
+      return;
+    }
     String user = req.getParam("user");
     if (user == null) {
       user = "guest-" + random(6);
@@ -125,7 +139,21 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .end(ServerFrames.error(code, message, null));
   }
 
+  /** Closes this instance's connections with 1012, spread evenly over the window to spare the other nodes a storm. */
+  private void drain(long windowMs) {
+    List<Session> open = new ArrayList<>(sessions);
+    for (int i = 0; i < open.size(); i++) {
+      Session s = open.get(i);
+      long delay = Math.max(1, windowMs * i / open.size());
+      vertx.setTimer(delay, t -> s.close(CloseCode.SERVICE_RESTART));
+    }
+  }
+
   private void ready(RoutingContext ctx) {
+    if (state.draining()) {
+      health(ctx, false);
+      return;
+    }
     bridge.<BridgeReply.Status>ask(new BridgeRequest.Ping())
         .onComplete(ar -> health(ctx, ar.succeeded() && ar.result().ready()));
   }

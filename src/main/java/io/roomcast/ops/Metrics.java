@@ -23,6 +23,7 @@ public final class Metrics {
   private final Counter typingDropped;
   private final Counter redisReconnects;
   private final Counter pubsubReceived;
+  private final Counter backfilled;
   private final Timer publishLatency;
 
   public Metrics(MeterRegistry registry) {
@@ -46,6 +47,8 @@ public final class Metrics {
         .description("Times the Redis subscriber connection was re-established after it was lost").register(registry);
     pubsubReceived = Counter.builder("roomcast_redis_pubsub_received")
         .description("Messages received from Redis pub/sub").register(registry);
+    backfilled = Counter.builder("roomcast_redis_backfilled")
+        .description("Messages delivered from room streams after a gap in the Redis subscription").register(registry);
     publishLatency = Timer.builder("roomcast_redis_publish_latency")
         .description("Time to store and publish a message in Redis").publishPercentileHistogram()
         .register(registry);
@@ -57,6 +60,10 @@ public final class Metrics {
 
   public void connectionOpened() {
     connections.incrementAndGet();
+  }
+
+  public int openConnections() {
+    return connections.get();
   }
 
   public void connectionClosed() {
@@ -97,6 +104,10 @@ public final class Metrics {
 
   public void pubsubReceived() {
     pubsubReceived.increment();
+  }
+
+  public void backfilled(int count) {
+    backfilled.increment(count);
   }
 
   public void publishLatency(long nanos) {
