@@ -205,4 +205,43 @@ class RedisClusterIT {
       assertThat(ann.members("kill")).containsExactlyInAnyOrder("ann", "bob");
     }
   }
+
+  @Test
+  @DisplayName("a subscription gap while Redis stays up: the messages stored meanwhile arrive in order, once, then live")
+  void backfillAfterGap() {
+    try (TestNode c = TestNode.start(Map.of("REDIS_URL", redis.url(),
+            "CHAT_REDIS_RECONNECT_MIN_MS", "1500", "CHAT_REDIS_RECONNECT_MAX_MS", "1500"))) {
+      TestNode.awaitReady(c);
+      try (WsClient ann = WsClient.connect(client, a.port(), "ann");
+          WsClient bob = WsClient.connect(client, c.port(), "bob")) {
+        ann.join("gap");
+        bob.join("gap");
+        ann.say("gap", "m0");
+        bob.event("message");
+
+        String name = "roomcast-sub-" + c.node().config().nodeId();
+        String line = redis(Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString().lines()
+            .filter(l -> l.contains(" name=" + name + " ")).findFirst().orElseThrow();
+        String id = line.replaceAll("^id=(\\d+) .*$", "$1");
+        assertThat(redis(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id)).toInteger()).isEqualTo(1);
+        Await.until("node c notices the gap", Duration.ofSeconds(5), () -> !c.ready());
+
+        List<String> stored = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+          stored.add(ann.say("gap", "m" + i));
+        }
+        TestNode.awaitReady(c);
+        List<String> seen = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+          seen.add(bob.event("message").getString("id"));
+        }
+        assertThat(seen).containsExactlyElementsOf(stored);
+        assertThat(c.metric("roomcast_redis_backfilled_total")).isEqualTo(10.0);
+        String live = ann.say("gap", "live");
+        assertThat(bob.event("message").getString("id")).isEqualTo(live);
+        assertThat(bob.drain()).as("nothing twice").noneMatch(f -> "message".equals(f.getString("type")));
+        assertThat(bob.isClosed()).isFalse();
+      }
+    }
+  }
 }
