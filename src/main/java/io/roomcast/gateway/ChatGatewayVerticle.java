@@ -71,7 +71,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
     bridge = new BridgeClient(vertx.eventBus(), config.bridgeTimeoutMs());
     announcements = vertx.eventBus().localConsumer(Addresses.ROOMS, m -> {
       for (Session s : sessions) {
-        s.write(m.body());
+        try {
+          s.write(m.body());
+        } catch (RuntimeException e) {
+          LOG.debug("session {}: announcement not written: {}", s.id(), e.toString());
+        }
       }
     });
 

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rooms that sessions of one gateway instance have joined (or are joining). The instance listens on a room's
@@ -16,6 +18,7 @@ import java.util.Set;
  * shared, never re-encoded. Used from the instance's event loop only.
  */
 final class RoomRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
   private final Vertx vertx;
   private final Metrics metrics;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
@@ -52,8 +55,13 @@ final class RoomRegistry {
     String except = event.exceptUser();
     for (Session s : r.sessions) {
       if (except == null || !except.equals(s.user())) {
-        if (s.deliver(room, event)) {
-          delivered++;
+        try {
+          if (s.deliver(room, event)) {
+            delivered++;
+          }
+        } catch (RuntimeException e) {
+          // one failing socket must never cost the room's other members the event
+          LOG.debug("session {}: event not written: {}", s.id(), e.toString());
         }
       }
     }

@@ -103,7 +103,8 @@ final class Session {
    * {@code maxPendingBytes} wait for it, it is closed with 4008 (it can reconnect and resume).
    */
   boolean write(RoomEvent event) {
-    if (closed || closing != null) {
+    // the socket may be closed before its close handler ran: writing to it (or asking writeQueueFull) would throw
+    if (closed || closing != null || ws.isClosed()) {
       return false;
     }
     if (event.kind() == RoomEvent.Kind.RESYNC) {
@@ -329,7 +330,7 @@ final class Session {
 
   /** Writes a reply or a frame for this session only (replies still go out while a close waits for them). */
   private void write(Buffer frame) {
-    if (!closed) {
+    if (!closed && !ws.isClosed()) {
       ws.writeFrame(TextFrames.of(frame));
     }
   }

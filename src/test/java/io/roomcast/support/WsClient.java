@@ -68,6 +68,15 @@ public final class WsClient implements AutoCloseable {
     return welcome.getString("user");
   }
 
+  /** Stops reading from the socket, like a client that hangs: the server's writes back up. */
+  public void pause() {
+    ws.pause();
+  }
+
+  public void resume() {
+    ws.resume();
+  }
+
   /** Sends a frame as it is. */
   public void send(JsonObject frame) {
     ws.writeTextMessage(frame.encode());

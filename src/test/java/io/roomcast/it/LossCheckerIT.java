@@ -1,0 +1,185 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.protocol.MessageId;
+import io.roomcast.support.Await;
+import io.roomcast.support.JarNode;
+import io.roomcast.support.RedisServer;
+import io.roomcast.support.ResilientClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Jepsen-style check of the delivery promise: clients on three nodes send and read concurrently while a node is
+ * restarted with SIGTERM, the subscriber connections are killed, and clients drop their connections and resume. At
+ * the end, per client and room, what was received is compared with what the server acknowledged: nothing lost,
+ * nothing duplicated, nothing out of order.
+ */
+class LossCheckerIT {
+  private static final String[] ROOMS = {"loss-a", "loss-b"};
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName("acknowledged messages reach every member exactly once and in order through restarts and gaps")
+  void nothingLostNothingTwice() {
+    Vertx vertx = Vertx.vertx();
+    try (RedisServer redis = RedisServer.startProcess()) {
+      Map<String, String> base = Map.of("REDIS_URL", redis.url(), "CHAT_DRAIN_SECONDS", "1",
+          "CHAT_HISTORY_SIZE", "100000", "CHAT_SEND_RATE_PER_SECOND", "200", "CHAT_SEND_BURST", "200",
+          "CHAT_GATEWAY_INSTANCES", "1");
+      List<JarNode> nodes = new ArrayList<>();
+      int[] ports = new int[3];
+      for (int i = 0; i < 3; i++) {
+        ports[i] = JarNode.freePort();
+        nodes.add(JarNode.launch(dir.resolve("n" + i), with(base, "CHAT_NODE_ID", "loss-" + i,
+            "PORT", String.valueOf(ports[i]))));
+      }
+      nodes.forEach(JarNode::awaitReady);
+      AtomicInteger turn = new AtomicInteger();
+      WebSocketClient wsClient = vertx.createWebSocketClient();
+      List<ResilientClient> clients = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        int home = i % 3;
+        AtomicInteger next = new AtomicInteger(home);
+        // first connection to its home node, later ones round the other nodes
+        ResilientClient c = new ResilientClient(vertx, wsClient, "user" + i, ROOMS[i % 2],
+            () -> ports[Math.floorMod(next.getAndIncrement() + turn.get(), 3)]);
+        clients.add(c);
+        c.start();
+      }
+      Await.until("every client joined", Duration.ofSeconds(20),
+          () -> clients.stream().allMatch(c -> c.snapshot().connections() > 0));
+      Redis admin = Redis.createClient(vertx, redis.url());
+      int restarts = 0;
+      int subscriberKills = 0;
+      int drops = 0;
+      for (int tick = 0; tick < 100; tick++) {
+        clients.forEach(ResilientClient::send);
+        if (tick == 20) {
+          JarNode old = nodes.get(0);
+          old.terminate();
+          old.awaitExit(Duration.ofSeconds(30));
+          nodes.set(0, JarNode.launch(dir.resolve("n0-again"), with(base, "CHAT_NODE_ID", "loss-0",
+              "PORT", String.valueOf(ports[0]))));
+          restarts++;
+        }
+        if (tick == 45) {
+          Await.result(admin.send(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")));
+          subscriberKills++;
+        }
+        if (tick == 70 || tick == 80) {
+          turn.incrementAndGet();
+          clients.get(tick % 6).dropConnection();
+          clients.get((tick + 3) % 6).dropConnection();
+          drops += 2;
+        }
+        pace(40);
+      }
+      nodes.get(0).awaitReady();
+      Await.until("every send acknowledged", Duration.ofSeconds(30),
+          () -> clients.stream().allMatch(c -> c.snapshot().unacked() == 0));
+
+      Map<String, TreeSet<MessageId>> committed = new HashMap<>();
+      for (ResilientClient c : clients) {
+        for (String id : c.snapshot().acked().values()) {
+          committed.computeIfAbsent(c.room(), r -> new TreeSet<>()).add(MessageId.parse(id));
+        }
+      }
+      Await.until("every client caught up", Duration.ofSeconds(30), () -> clients.stream().allMatch(c -> {
+        List<String> r = c.snapshot().received();
+        return !r.isEmpty() && MessageId.parse(r.get(r.size() - 1)).equals(committed.get(c.room()).last());
+      }));
+
+      int lost = 0;
+      int duplicated = 0;
+      int reordered = 0;
+      int received = 0;
+      int connections = 0;
+      for (ResilientClient c : clients) {
+        ResilientClient.Snapshot s = c.snapshot();
+        assertThat(s.notRecovered()).as("%s was never told recovered=false", c.user()).isZero();
+        TreeSet<MessageId> seen = new TreeSet<>();
+        MessageId previous = null;
+        for (String text : s.received()) {
+          MessageId id = MessageId.parse(text);
+          if (!seen.add(id)) {
+            duplicated++;
+          } else if (previous != null && id.compareTo(previous) < 0) {
+            reordered++;
+          }
+          previous = id;
+        }
+        TreeSet<MessageId> missing = new TreeSet<>(committed.get(c.room()));
+        missing.removeAll(seen);
+        if (!missing.isEmpty()) {
+          System.out.printf("loss checker: %s (%s, %d connections) missed %s; journal %s%n", c.user(), c.room(),
+              s.connections(), missing, s.journal());
+          for (ResilientClient other : clients) {
+            ResilientClient.Snapshot o = other.snapshot();
+            for (Map.Entry<String, String> e : o.acked().entrySet()) {
+              if (missing.contains(MessageId.parse(e.getValue()))) {
+                System.out.printf("loss checker: %s was sent by %s as %s%n", e.getValue(), other.user(), e.getKey());
+              }
+            }
+          }
+          int at = 0;
+          while (at < s.received().size() && MessageId.parse(s.received().get(at)).compareTo(missing.first()) < 0) {
+            at++;
+          }
+          System.out.printf("loss checker: %s received around the gap: %s; committed there: %s%n", c.user(),
+              s.received().subList(Math.max(0, at - 3), Math.min(s.received().size(), at + 3)),
+              committed.get(c.room()).subSet(MessageId.parse(s.received().get(Math.max(0, at - 3))), true,
+                  MessageId.parse(s.received().get(Math.min(s.received().size() - 1, at + 2))), true));
+        }
+        lost += missing.size();
+        received += s.received().size();
+        connections += s.connections();
+      }
+      int total = committed.values().stream().mapToInt(TreeSet::size).sum();
+      System.out.printf("loss checker: %d messages acknowledged in %d rooms, %d clients received %d; %d connections "
+              + "(%d node restart, %d subscriber kills, %d dropped connections): %d lost, %d duplicated, "
+              + "%d out of order%n", total, committed.size(), clients.size(), received, connections, restarts,
+          subscriberKills, drops, lost, duplicated, reordered);
+      if (lost + duplicated + reordered > 0) {
+        nodes.forEach(n -> System.out.println(n.log()));
+      }
+      assertThat(total).as("messages acknowledged").isGreaterThan(500);
+      assertThat(connections).as("clients had to reconnect").isGreaterThan(clients.size());
+      assertThat(lost).as("lost").isZero();
+      assertThat(duplicated).as("duplicated").isZero();
+      assertThat(reordered).as("out of order").isZero();
+      clients.forEach(ResilientClient::stop);
+      nodes.forEach(JarNode::close);
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String... more) {
+    Map<String, String> env = new HashMap<>(base);
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    return env;
+  }
+
+  /** Paces the load (about 25 sends per second per client); it waits for nothing. */
+  private static void pace(long millis) {
+    java.util.concurrent.locks.LockSupport.parkNanos(millis * 1_000_000L);
+  }
+}
