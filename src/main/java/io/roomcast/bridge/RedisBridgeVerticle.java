@@ -341,7 +341,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
         held.add(event);
         return;
       }
-      MessageId id = MessageId.parse(event.messageId());
+      MessageId id = event.messageId();
       MessageId last = lastForwarded.get(room);
       if (id != null && last != null && id.compareTo(last) <= 0) {
         return;

@@ -1,15 +1,16 @@
 package io.roomcast.bus;
 
+import io.roomcast.protocol.MessageId;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * An event for the members of a room (or, on {@link Addresses#ROOMS}, for every client), already encoded: the gateway
  * writes {@code frame} as it is to each recipient. {@code exceptUser} names a user whose connections skip it (the
  * typist of a typing event, the subject of a presence event), or is null. {@code messageId} is the id of a
- * {@link Kind#MESSAGE} (the gateway merges live messages with a replay by id), null for the other kinds. Treat
+ * {@link Kind#MESSAGE}, parsed once per node (each session skips ids it already wrote), null for the other kinds. Treat
  * {@code frame} as read-only: every consumer holds the same buffer.
  */
-public record RoomEvent(Kind kind, Buffer frame, String exceptUser, String messageId) implements BusMessage {
+public record RoomEvent(Kind kind, Buffer frame, String exceptUser, MessageId messageId) implements BusMessage {
 
   /**
    * What the event is. {@link #TYPING} is ephemeral and may be dropped for a slow client. {@link #RESYNC} carries no
@@ -17,8 +18,10 @@ public record RoomEvent(Kind kind, Buffer frame, String exceptUser, String messa
    */
   public enum Kind { MESSAGE, PRESENCE, TYPING, ROOM, RESYNC }
 
+  /** A message event; null when {@code id} is not a message id. */
   public static RoomEvent message(String id, Buffer frame) {
-    return new RoomEvent(Kind.MESSAGE, frame, null, id);
+    MessageId parsed = MessageId.parse(id);
+    return parsed == null ? null : new RoomEvent(Kind.MESSAGE, frame, null, parsed);
   }
 
   public static RoomEvent presence(Buffer frame, String user) {

@@ -47,10 +47,15 @@ final class Session {
   /** Bytes written while the outbound queue was full; reset when it drains. */
   private long overflow;
 
-  /** A room of this session. {@code backlog} holds the room's live events while the join is in flight. */
+  /**
+   * A room of this session. {@code backlog} holds the room's live events while the join is in flight; {@code last}
+   * is the newest message id written, so a message that reaches the session twice (in a replay and live, or in a
+   * node's backfill) is written once.
+   */
   private static final class RoomState {
     boolean joined;
     List<RoomEvent> backlog = new ArrayList<>();
+    MessageId last;
   }
 
   Session(ServerWebSocket ws, ChatGatewayVerticle gateway, String user, String id) {
@@ -94,6 +99,12 @@ final class Session {
     if (state.backlog != null) {
       state.backlog.add(event);
       return false;
+    }
+    if (event.kind() == RoomEvent.Kind.MESSAGE) {
+      if (state.last != null && event.messageId().compareTo(state.last) <= 0) {
+        return false;
+      }
+      state.last = event.messageId();
     }
     return write(event);
   }
@@ -249,17 +260,15 @@ final class Session {
       state.joined = true;
       gateway.metrics().joined();
       write(ServerFrames.joined(j.ref(), room, joined.members(), joined.recovered()));
-      MessageId last = joined.recovered() ? MessageId.parse(j.since()) : null;
+      state.last = joined.recovered() ? MessageId.parse(j.since()) : null;
       for (StoredMessage m : joined.missed()) {
         write(ServerFrames.message(room, m));
-        last = MessageId.parse(m.id());
+        state.last = MessageId.parse(m.id());
       }
       List<RoomEvent> held = state.backlog;
       state.backlog = null;
       for (RoomEvent e : held) {
-        if (last == null || e.kind() != RoomEvent.Kind.MESSAGE || MessageId.parse(e.messageId()).compareTo(last) > 0) {
-          write(e);
-        }
+        deliver(room, e);
       }
     });
   }

@@ -119,6 +119,8 @@ class LossCheckerIT {
           MessageId id = MessageId.parse(text);
           if (!seen.add(id)) {
             duplicated++;
+            System.out.printf("loss checker: %s (%s) got %s twice; journal %s; received %s%n", c.user(), c.room(),
+                id, s.journal(), s.received());
           } else if (previous != null && id.compareTo(previous) < 0) {
             reordered++;
           }
