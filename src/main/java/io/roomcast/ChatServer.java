@@ -86,9 +86,10 @@ public final class ChatServer {
   /** Deploys a node on {@code vertx}, whose metrics registry is {@code registryName}. */
   public static Future<Node> start(Vertx vertx, ChatConfig config, String registryName) {
     LocalCodec.register(vertx);
+    LOG.info("configuration: {}", config.describe());
     MeterRegistry registry = BackendRegistries.getNow(registryName);
     Metrics metrics = new Metrics(registry);
-    NodeState state = new NodeState();
+    NodeState state = new NodeState(config.maxUpgradesPerSecond());
     int port;
     try {
       port = config.port() != 0 ? config.port() : freePort();

@@ -39,6 +39,7 @@ public final class MemoryBridgeVerticle extends VerticleBase {
   private final ChatConfig config;
   private final Metrics metrics;
   private final Map<String, Room> rooms = new TreeMap<>();
+  private final Map<String, Integer> connections = new HashMap<>();
   private MessageConsumer<BridgeRequest> consumer;
 
   public MemoryBridgeVerticle(ChatConfig config, Metrics metrics) {
@@ -82,6 +83,14 @@ public final class MemoryBridgeVerticle extends VerticleBase {
         msg.reply(new BridgeReply.UserList(room == null ? List.of() : List.copyOf(room.presence.keySet())));
       } else if (req instanceof BridgeRequest.Ping) {
         msg.reply(new BridgeReply.Status(true));
+      } else if (req instanceof BridgeRequest.Connect c) {
+        int held = connections.getOrDefault(c.user(), 0);
+        if (held < c.max()) {
+          connections.put(c.user(), held + 1);
+        }
+        msg.reply(new BridgeReply.Admitted(held < c.max()));
+      } else if (req instanceof BridgeRequest.Disconnect d) {
+        connections.computeIfPresent(d.user(), (u, n) -> n <= 1 ? null : n - 1);
       }
     } catch (RuntimeException e) {
       LOG.error("broker request {} failed", msg.body().getClass().getSimpleName(), e);

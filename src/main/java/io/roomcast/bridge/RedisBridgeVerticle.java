@@ -65,6 +65,10 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private LuaScript createScript;
   private LuaScript recoverScript;
   private LuaScript releaseScript;
+  private LuaScript connectScript;
+  private LuaScript disconnectScript;
+  /** user -> this node's admitted connections of the user. */
+  private final Map<String, Integer> connections = new HashMap<>();
   /** room -> id of the newest message this node forwarded (rooms with local members); where a backfill starts. */
   private final Map<String, MessageId> lastForwarded = new HashMap<>();
   /** rooms being backfilled after a subscription gap -> the live messages held back meanwhile. */
@@ -104,6 +108,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
       createScript = LuaScript.load("create.lua");
       recoverScript = LuaScript.load("recover.lua");
       releaseScript = LuaScript.load("release.lua");
+      connectScript = LuaScript.load("connect.lua");
+      disconnectScript = LuaScript.load("disconnect.lua");
       return null;
     }).compose(v -> connect());
   }
@@ -249,7 +255,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
     }
     everSubscribed = true;
     LOG.info("Redis subscriber ready: PSUBSCRIBE {} and SUBSCRIBE {}", keys.roomPattern(), keys.newRoomChannel());
-    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript, recoverScript, releaseScript)) {
+    for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript, recoverScript, releaseScript,
+        connectScript, disconnectScript)) {
       s.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
     }
     heartbeat();
@@ -427,6 +434,27 @@ public final class RedisBridgeVerticle extends VerticleBase {
         LOG.info("presence reconciled with Redis: {} entries restored, {} removed", added, removed);
       }
     });
+    reconcileConnections();
+  }
+
+  /** Makes this node's connection counts in Redis match the connections it holds (the per-user limit's input). */
+  private void reconcileConnections() {
+    commands.send(Request.cmd(Command.HGETALL).arg(keys.nodeConnections())).onSuccess(r -> {
+      Map<String, Integer> inRedis = new HashMap<>();
+      List<String> flat = strings(r);
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        inRedis.put(flat.get(i), Integer.parseInt(flat.get(i + 1)));
+      }
+      Set<String> users = new HashSet<>(inRedis.keySet());
+      users.addAll(connections.keySet());
+      for (String user : users) {
+        int diff = connections.getOrDefault(user, 0) - inRedis.getOrDefault(user, 0);
+        if (diff != 0) {
+          commands.send(Request.cmd(Command.HINCRBY).arg(keys.nodeConnections()).arg(user).arg(diff));
+          commands.send(Request.cmd(Command.HINCRBY).arg(keys.connections()).arg(user).arg(diff));
+        }
+      }
+    });
   }
 
   /** Checks that Redis answers (and refreshes the room count): a frozen Redis makes the node not ready. */
@@ -453,6 +481,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
         msg.reply(new BridgeReply.Status(ready()));
       } else if (req instanceof BridgeRequest.Leave l) {
         leave(msg, l);
+      } else if (req instanceof BridgeRequest.Disconnect d) {
+        disconnect(d.user());
       } else if (!ready()) {
         msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
       } else if (req instanceof BridgeRequest.Publish p) {
@@ -475,6 +505,15 @@ public final class RedisBridgeVerticle extends VerticleBase {
       } else if (req instanceof BridgeRequest.Members m) {
         reply(msg, commands.send(Request.cmd(Command.HKEYS).arg(keys.members(m.room()))),
             r -> new BridgeReply.UserList(strings(r)));
+      } else if (req instanceof BridgeRequest.Connect c) {
+        reply(msg, connectScript.run(commands, List.of(keys.connections(), keys.nodeConnections()),
+            List.of(c.user(), c.max())), r -> {
+              boolean admitted = r.toInteger() == 1;
+              if (admitted) {
+                connections.merge(c.user(), 1, Integer::sum);
+              }
+              return new BridgeReply.Admitted(admitted);
+            });
       }
     } catch (RuntimeException e) {
       LOG.error("broker request {} failed", req.getClass().getSimpleName(), e);
@@ -564,6 +603,23 @@ public final class RedisBridgeVerticle extends VerticleBase {
           .onFailure(e -> LOG.debug("leave not recorded in Redis yet: {}", e.toString()));
     }
     msg.reply(new BridgeReply.Done());
+  }
+
+  /** Counted here at once; in Redis now, or by the reconciliation after the next (re)subscription. */
+  private void disconnect(String user) {
+    Integer held = connections.get(user);
+    if (held == null) {
+      return;
+    }
+    if (held <= 1) {
+      connections.remove(user);
+    } else {
+      connections.put(user, held - 1);
+    }
+    if (ready()) {
+      disconnectScript.run(commands, List.of(keys.connections(), keys.nodeConnections()), List.of(user))
+          .onFailure(e -> LOG.debug("disconnect not recorded in Redis yet: {}", e.toString()));
+    }
   }
 
   /** Removes a session; true when it was the user's last one in the room on this node. */

@@ -16,6 +16,8 @@ package io.roomcast.bridge;
  *           {p}:node:{node}:alive     heartbeat, expiring after the presence TTL
  *           {p}:nodes                 set of node ids with presence entries
  *           {p}:epoch                 random value set once; a new value means Redis lost its data
+ *           {p}:connections           hash user -> open connections on all nodes (the per-user limit)
+ *           {p}:node:{node}:conns     hash user -> this node's share of those
  * </pre>
  *
  * Room and user names contain no ':' or ' ', so channel names and presence fields split unambiguously.
@@ -73,6 +75,14 @@ final class RedisKeys {
 
   String epoch() {
     return prefix + ":epoch";
+  }
+
+  String connections() {
+    return prefix + ":connections";
+  }
+
+  String nodeConnections() {
+    return prefix + ":node:" + node + ":conns";
   }
 
   String nodes() {

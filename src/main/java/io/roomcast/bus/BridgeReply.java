@@ -25,6 +25,8 @@ public sealed interface BridgeReply extends BusMessage {
 
   record UserList(List<String> users) implements BridgeReply {}
 
+  record Admitted(boolean admitted) implements BridgeReply {}
+
   /** {@code ready} is false while the broker is unreachable or not subscribed. */
   record Status(boolean ready) implements BridgeReply {}
 }

@@ -35,4 +35,13 @@ public sealed interface BridgeRequest extends BusMessage {
 
   /** Reply {@link BridgeReply.Status}. */
   record Ping() implements BridgeRequest {}
+
+  /**
+   * A connection of {@code user} wants to open: admitted unless the user already holds {@code max} connections
+   * across all nodes. Reply {@link BridgeReply.Admitted}; an admitted connection sends {@link Disconnect} once.
+   */
+  record Connect(String user, int max) implements BridgeRequest {}
+
+  /** An admitted connection closed. Fire and forget. */
+  record Disconnect(String user) implements BridgeRequest {}
 }

@@ -1,7 +1,9 @@
 package io.roomcast.config;
 
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.RecordComponent;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +38,16 @@ import java.util.stream.Stream;
  * @param redisReconnectMinMs the first pause before reconnecting the subscriber (doubling from there)
  * @param redisReconnectMaxMs the longest pause between attempts to reconnect the subscriber
  * @param redisPingIntervalMs how often the bridge checks that Redis answers
+ * @param jwtSecret HS256 secret; with it (or a public key) connections need a JWT
+ * @param jwtPublicKey PEM public key (RSA for RS256, EC for ES256)
+ * @param allowedOrigins exact origins allowed to open WebSockets; empty: no check
+ * @param apiKeys keys that open the HTTP API in JWT mode
+ * @param maxConnectionsPerUser connections one user may hold across all nodes
+ * @param maxConnectionsPerIp connections one client IP may hold on this node
+ * @param maxUpgradesPerSecond WebSocket upgrades this node accepts per second (bursts of the same size)
+ * @param pingIntervalSeconds how often the server pings each connection
+ * @param idleTimeoutSeconds a connection that sends nothing (not even a pong) for this long is closed
+ * @param handshakeTimeoutSeconds a connection must complete its first HTTP request within this time
  */
 public record ChatConfig(
     int port,
@@ -61,7 +73,17 @@ public record ChatConfig(
     int redisPoolSize,
     int redisReconnectMinMs,
     int redisReconnectMaxMs,
-    int redisPingIntervalMs) {
+    int redisPingIntervalMs,
+    String jwtSecret,
+    String jwtPublicKey,
+    List<String> allowedOrigins,
+    List<String> apiKeys,
+    int maxConnectionsPerUser,
+    int maxConnectionsPerIp,
+    int maxUpgradesPerSecond,
+    int pingIntervalSeconds,
+    int idleTimeoutSeconds,
+    int handshakeTimeoutSeconds) {
 
   private static final Set<String> KNOWN_KEYS =
       Stream.of(Setting.values()).flatMap(s -> Stream.of(s.key(), s.env())).collect(Collectors.toUnmodifiableSet());
@@ -84,7 +106,7 @@ public record ChatConfig(
       if (raw == null) {
         throw new ConfigException(s.label() + " is missing");
       }
-      v.put(s, s.numeric() ? (Object) integer(s, raw) : raw.toString().trim());
+      v.put(s, s.numeric() ? (Object) integer(s, raw) : s.secret() ? raw.toString() : raw.toString().trim());
     }
     if ((String) v.get(Setting.HOST) == null || ((String) v.get(Setting.HOST)).isEmpty()) {
       throw new ConfigException(Setting.HOST.label() + " must not be empty");
@@ -102,6 +124,16 @@ public record ChatConfig(
     String prefix = (String) v.get(Setting.REDIS_PREFIX);
     if (!prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
       throw new ConfigException(Setting.REDIS_PREFIX.label() + " must be 1 to 32 letters, digits, '_', '.' or '-'");
+    }
+    String jwtPublicKey = (String) v.get(Setting.JWT_PUBLIC_KEY);
+    if (!jwtPublicKey.isEmpty() && !jwtPublicKey.contains("-----BEGIN PUBLIC KEY-----")) {
+      throw new ConfigException(Setting.JWT_PUBLIC_KEY.label() + " must be a PEM public key (BEGIN PUBLIC KEY)");
+    }
+    List<String> origins = list((String) v.get(Setting.ALLOWED_ORIGINS));
+    for (String o : origins) {
+      if (!o.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        throw new ConfigException(Setting.ALLOWED_ORIGINS.label() + " entries are scheme://host[:port], got '" + o + "'");
+      }
     }
     int instances = (int) v.get(Setting.GATEWAY_INSTANCES);
     return new ChatConfig(
@@ -128,7 +160,49 @@ public record ChatConfig(
         (int) v.get(Setting.REDIS_POOL_SIZE),
         (int) v.get(Setting.REDIS_RECONNECT_MIN_MS),
         (int) v.get(Setting.REDIS_RECONNECT_MAX_MS),
-        (int) v.get(Setting.REDIS_PING_INTERVAL_MS));
+        (int) v.get(Setting.REDIS_PING_INTERVAL_MS),
+        (String) v.get(Setting.JWT_SECRET),
+        jwtPublicKey,
+        origins,
+        list((String) v.get(Setting.API_KEYS)),
+        (int) v.get(Setting.MAX_CONNECTIONS_PER_USER),
+        (int) v.get(Setting.MAX_CONNECTIONS_PER_IP),
+        (int) v.get(Setting.MAX_UPGRADES_PER_SECOND),
+        (int) v.get(Setting.PING_INTERVAL_SECONDS),
+        (int) v.get(Setting.IDLE_TIMEOUT_SECONDS),
+        (int) v.get(Setting.HANDSHAKE_TIMEOUT_SECONDS));
+  }
+
+  /** True when connections and the HTTP API need credentials (a JWT secret or public key is set). */
+  public boolean jwtMode() {
+    return !jwtSecret.isEmpty() || !jwtPublicKey.isEmpty();
+  }
+
+  /** Every setting and its value, secrets masked: what start-up logs. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (RecordComponent c : ChatConfig.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = c.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+      boolean secret = Stream.of(Setting.values()).anyMatch(s -> s.secret() && s.key().equals(c.getName()));
+      if (secret) {
+        value = value.toString().isEmpty() || "[]".equals(value.toString()) ? "(unset)" : "(set, masked)";
+      } else if (c.getName().equals("redisUrl")) {
+        value = redisUrlForLogs();
+      } else if (c.getName().equals("jwtPublicKey")) {
+        value = jwtPublicKey.isEmpty() ? "(unset)" : "(PEM)";
+      }
+      sb.append(sb.length() == 0 ? "" : ", ").append(c.getName()).append('=').append(value);
+    }
+    return sb.toString();
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Stream.of(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
   }
 
   /** True when rooms are shared through Redis, false for the single-node in-memory broker. */

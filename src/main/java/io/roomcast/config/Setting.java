@@ -28,7 +28,17 @@ public enum Setting {
   REDIS_POOL_SIZE("redisPoolSize", "CHAT_REDIS_POOL_SIZE", 1, 256),
   REDIS_RECONNECT_MIN_MS("redisReconnectMinMs", "CHAT_REDIS_RECONNECT_MIN_MS", 10, 600_000),
   REDIS_RECONNECT_MAX_MS("redisReconnectMaxMs", "CHAT_REDIS_RECONNECT_MAX_MS", 10, 600_000),
-  REDIS_PING_INTERVAL_MS("redisPingIntervalMs", "CHAT_REDIS_PING_INTERVAL_MS", 100, 600_000);
+  REDIS_PING_INTERVAL_MS("redisPingIntervalMs", "CHAT_REDIS_PING_INTERVAL_MS", 100, 600_000),
+  JWT_SECRET("jwtSecret", "CHAT_JWT_SECRET", true),
+  JWT_PUBLIC_KEY("jwtPublicKey", "CHAT_JWT_PUBLIC_KEY", false),
+  ALLOWED_ORIGINS("allowedOrigins", "CHAT_ALLOWED_ORIGINS", false),
+  API_KEYS("apiKeys", "CHAT_API_KEYS", true),
+  MAX_CONNECTIONS_PER_USER("maxConnectionsPerUser", "CHAT_MAX_CONNECTIONS_PER_USER", 1, 1_000_000),
+  MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "CHAT_MAX_CONNECTIONS_PER_IP", 1, 10_000_000),
+  MAX_UPGRADES_PER_SECOND("maxUpgradesPerSecond", "CHAT_MAX_UPGRADES_PER_SECOND", 1, 1_000_000),
+  PING_INTERVAL_SECONDS("pingIntervalSeconds", "CHAT_PING_INTERVAL_SECONDS", 1, 3600),
+  IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "CHAT_IDLE_TIMEOUT_SECONDS", 2, 86_400),
+  HANDSHAKE_TIMEOUT_SECONDS("handshakeTimeoutSeconds", "CHAT_HANDSHAKE_TIMEOUT_SECONDS", 1, 3600);
 
   /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */
   public static final String CONFIG_FILE_ENV = "CHAT_CONFIG_FILE";
@@ -38,13 +48,19 @@ public enum Setting {
   private final boolean numeric;
   private final long min;
   private final long max;
+  private final boolean secret;
 
   Setting(String key, String env) {
+    this(key, env, false);
+  }
+
+  Setting(String key, String env, boolean secret) {
     this.key = key;
     this.env = env;
     this.numeric = false;
     this.min = 0;
     this.max = 0;
+    this.secret = secret;
   }
 
   Setting(String key, String env, long min, long max) {
@@ -53,6 +69,7 @@ public enum Setting {
     this.numeric = true;
     this.min = min;
     this.max = max;
+    this.secret = false;
   }
 
   public String key() {
@@ -73,6 +90,11 @@ public enum Setting {
 
   public long max() {
     return max;
+  }
+
+  /** A secret's value never appears in logs or config dumps. */
+  public boolean secret() {
+    return secret;
   }
 
   /** "PORT (port)": how messages name a setting, so an operator finds it whichever way it was set. */

@@ -11,7 +11,6 @@ import io.roomcast.ops.NodeState;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameParser;
-import io.roomcast.protocol.Names;
 import io.roomcast.protocol.ServerFrames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,13 +18,16 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +54,9 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private MessageConsumer<RoomEvent> announcements;
   private MessageConsumer<Drain> drain;
   private HttpServer server;
+  private Authenticator authenticator;
+  private long pingTimer;
+  private final Set<HttpConnection> pendingHandshakes = new HashSet<>();
 
   private final int port;
 
@@ -81,8 +86,16 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
 
+    authenticator = Authenticator.create(vertx, config);
+    pingTimer = vertx.setPeriodic(config.pingIntervalSeconds() * 1000L, t -> heartbeat());
+
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      pendingHandshakes.remove(ctx.request().connection());
+      ctx.next();
+    });
     router.get("/ws").handler(this::upgrade);
+    new HttpApi(this).mount(router);
     router.get("/health/live").handler(ctx -> health(ctx, true));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
@@ -97,12 +110,13 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(hardFrameLimit(config))
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server = vertx.createHttpServer(options).requestHandler(router).connectionHandler(this::watchHandshake);
     return Future.all(announcements.completion(), drain.completion(), server.listen());
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(pingTimer);
     return server.close();
   }
 
@@ -111,31 +125,75 @@ public final class ChatGatewayVerticle extends VerticleBase {
     return config.maxFrameBytes() * 4;
   }
 
+  /**
+   * The WebSocket upgrade, with the checks that must pass before a socket exists: not draining, an allowed Origin
+   * (when an allow-list is set; a request without Origin is a non-browser client and passes), the node's upgrade
+   * rate, the client IP's connections, the identity (anonymous name or JWT), and the user's connections across all
+   * nodes. A refusal is a plain HTTP status with a JSON error body.
+   */
   private void upgrade(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     if (state.draining()) {
       refuseUpgrade(ctx, 503, ErrorCode.UNAVAILABLE, "this node is shutting down: connect to another");
       return;
     }
-    String user = req.getParam("user");
-    if (user == null) {
-      user = "guest-" + random(6);
-    } else if (!Names.isValidUser(user)) {
-      refuseUpgrade(ctx, 400, ErrorCode.BAD_REQUEST, "user must be 1 to 32 letters, digits, '_', '.' or '-'");
-      return;
-    }
     if (!"websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
       refuseUpgrade(ctx, 400, ErrorCode.BAD_REQUEST, "this endpoint expects a WebSocket upgrade");
       return;
     }
-    String name = user;
-    req.toWebSocket().onSuccess(ws -> {
-      Session session = new Session(ws, this, name, random(12));
-      sessions.add(session);
-      metrics.connectionOpened();
-      LOG.debug("session {} opened for {}", session.id(), name);
-      session.start();
-    }).onFailure(err -> LOG.debug("upgrade failed: {}", err.toString()));
+    String origin = req.getHeader(HttpHeaders.ORIGIN);
+    if (!config.allowedOrigins().isEmpty() && origin != null && !config.allowedOrigins().contains(origin)) {
+      LOG.info("upgrade refused: origin {} is not allowed", origin);
+      refuseUpgrade(ctx, 403, ErrorCode.FORBIDDEN, "origin not allowed");
+      return;
+    }
+    if (!state.takeUpgrade()) {
+      refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "too many connection attempts: retry later");
+      return;
+    }
+    String ip = req.remoteAddress() == null ? "unknown" : req.remoteAddress().host();
+    if (!state.acquireIp(ip, config.maxConnectionsPerIp())) {
+      LOG.info("upgrade refused: {} holds {} connections", ip, config.maxConnectionsPerIp());
+      refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "too many connections from this address");
+      return;
+    }
+    // async checks follow: the request must be paused, or toWebSocket() fails once they complete
+    req.pause();
+    authenticator.identify(req).compose(identity ->
+            bridge.<BridgeReply.Admitted>ask(new BridgeRequest.Connect(identity.user(), config.maxConnectionsPerUser()))
+                .map(admitted -> admitted.admitted() ? identity : null))
+        .onComplete(ar -> {
+          if (ar.failed() || ar.result() == null) {
+            state.releaseIp(ip);
+            if (ar.succeeded()) {
+              refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "this user holds too many connections");
+            } else if (ar.cause() instanceof Authenticator.Refused r) {
+              LOG.info("upgrade refused for {}: {}", ip, r.getMessage());
+              refuseUpgrade(ctx, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
+            } else {
+              refuseUpgrade(ctx, 503, ErrorCode.UNAVAILABLE, "the message broker is unavailable right now; retry");
+            }
+            return;
+          }
+          Identity identity = ar.result();
+          Future<ServerWebSocket> upgraded;
+          try {
+            upgraded = req.toWebSocket();
+          } catch (RuntimeException e) {
+            upgraded = Future.failedFuture(e);
+          }
+          upgraded.onSuccess(ws -> {
+            Session session = new Session(ws, this, identity, random(12), ip);
+            sessions.add(session);
+            metrics.connectionOpened();
+            LOG.debug("session {} opened for {}", session.id(), identity.user());
+            session.start();
+          }).onFailure(err -> {
+            LOG.debug("upgrade failed: {}", err.toString());
+            state.releaseIp(ip);
+            bridge.tell(new BridgeRequest.Disconnect(identity.user()));
+          });
+        });
   }
 
   private static void refuseUpgrade(RoutingContext ctx, int status, ErrorCode code, String message) {
@@ -170,8 +228,45 @@ public final class ChatGatewayVerticle extends VerticleBase {
   void sessionClosed(Session session) {
     if (sessions.remove(session)) {
       metrics.connectionClosed();
+      state.releaseIp(session.ip());
+      bridge.tell(new BridgeRequest.Disconnect(session.user()));
       LOG.debug("session {} closed", session.id());
     }
+  }
+
+  /** Pings every connection; one that sent nothing (not even a pong) for the idle timeout is closed. */
+  private void heartbeat() {
+    long now = System.nanoTime();
+    long idleNanos = config.idleTimeoutSeconds() * 1_000_000_000L;
+    for (Session s : new ArrayList<>(sessions)) {
+      s.heartbeat(now, idleNanos);
+    }
+  }
+
+  /**
+   * Slowloris: a connection that has not completed a request within the handshake timeout is closed, so trickling
+   * headers cannot hold sockets open.
+   */
+  private void watchHandshake(HttpConnection conn) {
+    pendingHandshakes.add(conn);
+    vertx.setTimer(config.handshakeTimeoutSeconds() * 1000L, t -> {
+      if (pendingHandshakes.remove(conn)) {
+        LOG.debug("closing a connection that sent no complete request in {} s", config.handshakeTimeoutSeconds());
+        conn.close();
+      }
+    });
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  io.vertx.core.Vertx runtime() {
+    return vertx;
+  }
+
+  NodeState state() {
+    return state;
   }
 
   ChatConfig settings() {

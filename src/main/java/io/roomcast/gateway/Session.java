@@ -32,8 +32,13 @@ final class Session {
 
   private final ServerWebSocket ws;
   private final ChatGatewayVerticle gateway;
+  private final Identity identity;
   private final String user;
   private final String id;
+  private final String ip;
+  /** When the client last sent anything (a frame or a pong), System.nanoTime(). */
+  private long lastSeen = System.nanoTime();
+  private long expiryTimer = -1;
   /** Rooms joined or being joined. */
   private final Map<String, RoomState> rooms = new HashMap<>();
   private final TokenBucket requests;
@@ -58,11 +63,13 @@ final class Session {
     MessageId last;
   }
 
-  Session(ServerWebSocket ws, ChatGatewayVerticle gateway, String user, String id) {
+  Session(ServerWebSocket ws, ChatGatewayVerticle gateway, Identity identity, String id, String ip) {
     this.ws = ws;
     this.gateway = gateway;
-    this.user = user;
+    this.identity = identity;
+    this.user = identity.user();
     this.id = id;
+    this.ip = ip;
     long now = System.nanoTime();
     this.requests = new TokenBucket(gateway.settings().sendBurst(), gateway.settings().sendRatePerSecond(), now);
     this.strikes = new TokenBucket(gateway.settings().rateLimitStrikes(), 1, now);
@@ -77,8 +84,20 @@ final class Session {
     return id;
   }
 
+  String ip() {
+    return ip;
+  }
+
   void start() {
     ws.frameHandler(this::onFrame);
+    ws.pongHandler(b -> lastSeen = System.nanoTime());
+    if (identity.expiresAtMs() > 0) {
+      long delay = Math.max(1, identity.expiresAtMs() - System.currentTimeMillis());
+      expiryTimer = gateway.runtime().setTimer(delay, t -> {
+        LOG.info("closing session {} of {}: token expired", id, user);
+        close(CloseCode.TOKEN_EXPIRED);
+      });
+    }
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClose());
     // the queue counts as full at half the bound; what is written beyond that is counted in overflow
@@ -140,7 +159,21 @@ final class Session {
     return true;
   }
 
+  /** Called by the instance's ping timer. */
+  void heartbeat(long now, long idleNanos) {
+    if (closed || closing != null || ws.isClosed()) {
+      return;
+    }
+    if (now - lastSeen > idleNanos) {
+      LOG.info("closing session {} of {}: idle, no answer to pings", id, user);
+      close(CloseCode.GOING_AWAY);
+    } else {
+      ws.writePing(Buffer.buffer());
+    }
+  }
+
   private void onFrame(WebSocketFrame frame) {
+    lastSeen = System.nanoTime();
     if (closing != null) {
       return;
     }
@@ -204,6 +237,9 @@ final class Session {
     } else if (frame instanceof ClientFrame.Leave l) {
       leave(l);
     } else if (frame instanceof ClientFrame.Create c) {
+      if (!allowed(c.room(), c.ref())) {
+        return;
+      }
       this.<BridgeReply.Created>ask(new BridgeRequest.Create(c.room()), c.ref(),
           r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
     } else if (frame instanceof ClientFrame.Rooms r) {
@@ -219,7 +255,7 @@ final class Session {
   }
 
   private void send(ClientFrame.Send s) {
-    if (requireJoined(s.room(), s.ref())) {
+    if (allowed(s.room(), s.ref()) && requireJoined(s.room(), s.ref())) {
       this.<BridgeReply.Sent>ask(new BridgeRequest.Publish(s.room(), user, s.text(), s.key()), s.ref(), sent -> {
         gateway.metrics().messageIn();
         write(ServerFrames.sent(s.ref(), s.room(), sent.id()));
@@ -229,6 +265,9 @@ final class Session {
 
   private void join(ClientFrame.Join j) {
     String room = j.room();
+    if (!allowed(room, j.ref())) {
+      return;
+    }
     if (rooms.containsKey(room)) {
       this.<BridgeReply.UserList>ask(new BridgeRequest.Members(room), j.ref(),
           list -> write(ServerFrames.joined(j.ref(), room, list.users(), false)));
@@ -290,6 +329,15 @@ final class Session {
         gateway.metrics().left();
       }
     }
+  }
+
+  /** The token's {@code rooms} claim, when it has one, limits the rooms the user may create, join or send to. */
+  private boolean allowed(String room, String ref) {
+    if (identity.mayUse(room)) {
+      return true;
+    }
+    refuse(ErrorCode.FORBIDDEN, "your token does not allow room " + room, ref);
+    return false;
   }
 
   private boolean requireJoined(String room, String ref) {
@@ -380,6 +428,9 @@ final class Session {
       return;
     }
     closed = true;
+    if (expiryTimer >= 0) {
+      gateway.runtime().cancelTimer(expiryTimer);
+    }
     for (String room : List.copyOf(rooms.keySet())) {
       detach(room);
       gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));

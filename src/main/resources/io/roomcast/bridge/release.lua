@@ -1,5 +1,5 @@
--- Releases the presence entries of a node that is gone: for each "room user" entry the node held, the user's node
--- count drops, and when no node holds the user any more a presence leave is published, once. With ARGV[2] = '*',
+-- Releases the presence entries and connection counts of a node that is gone: for each "room user" entry the node
+-- held, the user's node count drops, and when no node holds the user any more a presence leave is published, once. With ARGV[2] = '*',
 -- every registered node whose heartbeat key has expired is released (run by every node, idempotent); otherwise the
 -- named node is (a node stopping gracefully releases itself). Returns the number of entries released.
 -- ARGV[1] key prefix  ARGV[2] node id or '*'
@@ -22,7 +22,14 @@ local function release(node)
       released = released + 1
     end
   end
-  redis.call('DEL', hash, prefix .. ':node:' .. node .. ':alive')
+  local conns = prefix .. ':node:' .. node .. ':conns'
+  local counts = redis.call('HGETALL', conns)
+  for i = 1, #counts, 2 do
+    if redis.call('HINCRBY', prefix .. ':connections', counts[i], -tonumber(counts[i + 1])) <= 0 then
+      redis.call('HDEL', prefix .. ':connections', counts[i])
+    end
+  end
+  redis.call('DEL', hash, conns, prefix .. ':node:' .. node .. ':alive')
   redis.call('SREM', prefix .. ':nodes', node)
 end
 

@@ -53,10 +53,13 @@ class ShutdownIT {
   @DisplayName("SIGTERM drains: not ready at once, upgrades refused, clients closed with 1012, presence released, "
       + "exit inside the grace period, and a client resuming elsewhere gets everything it missed")
   void gracefulDrain() {
-    try (JarNode a = JarNode.start(dir.resolve("a"), env("drain-a", "CHAT_DRAIN_SECONDS", "3"));
+    // one gateway instance and three connections on A: closes at 0, 1 and 2 s of the 3 s window
+    try (JarNode a = JarNode.start(dir.resolve("a"),
+            env("drain-a", "CHAT_DRAIN_SECONDS", "3", "CHAT_GATEWAY_INSTANCES", "1"));
         JarNode b = JarNode.start(dir.resolve("b"), env("drain-b"));
         WsClient ann = WsClient.connect(client, a.port(), "ann");
         WsClient carl = WsClient.connect(client, a.port(), "carl");
+        WsClient dora = WsClient.connect(client, a.port(), "dora");
         WsClient bob = WsClient.connect(client, b.port(), "bob")) {
       for (WsClient c : List.of(bob, ann, carl)) {
         c.join("roll");
@@ -73,6 +76,7 @@ class ShutdownIT {
       String missed1 = bob.say("roll", "while ann moves");
       assertThat(ann.awaitClose()).isEqualTo((short) 1012);
       assertThat(carl.awaitClose()).isEqualTo((short) 1012);
+      assertThat(dora.awaitClose()).isEqualTo((short) 1012);
       bob.take(f -> WsClient.isPresence(f, "leave", "ann"));
       bob.take(f -> WsClient.isPresence(f, "leave", "carl"));
       String missed2 = bob.say("roll", "still moving");

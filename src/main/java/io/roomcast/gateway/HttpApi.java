@@ -1,0 +1,214 @@
+package io.roomcast.gateway;
+
+import io.roomcast.bus.BridgeReply;
+import io.roomcast.bus.BridgeRequest;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.FrameParser;
+import io.roomcast.protocol.MessageId;
+import io.roomcast.protocol.Names;
+import io.roomcast.protocol.StoredMessage;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server-side HTTP API for other backend services (protocol.md): post into a room, list rooms, members and
+ * history. Errors are 4xx with a JSON body {@code {"code", "message"}} using the WebSocket error codes; a 500 only
+ * means a bug. In JWT mode every call needs {@code Authorization: Bearer} with an API key or an admin token.
+ */
+final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  private final ChatGatewayVerticle gateway;
+
+  HttpApi(ChatGatewayVerticle gateway) {
+    this.gateway = gateway;
+  }
+
+  void mount(Router router) {
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(gateway.settings().maxFrameBytes()));
+    router.route("/api/*").handler(this::authorize);
+    router.post("/api/rooms/:room/messages").handler(this::post);
+    router.get("/api/rooms").handler(this::rooms);
+    router.get("/api/rooms/:room/members").handler(this::members);
+    router.get("/api/rooms/:room/messages").handler(this::history);
+    router.route("/api/*").handler(ctx -> error(ctx, 404, ErrorCode.BAD_REQUEST, "no such API route or method"));
+    router.route("/api/*").failureHandler(this::failure);
+  }
+
+  private void authorize(RoutingContext ctx) {
+    Authenticator auth = gateway.authenticator();
+    if (!auth.jwtMode()) {
+      ctx.next();
+      return;
+    }
+    String bearer = Authenticator.bearer(ctx.request());
+    if (bearer == null || bearer.isEmpty()) {
+      error(ctx, 401, ErrorCode.FORBIDDEN, "Authorization: Bearer with an API key or an admin token is required");
+    } else if (auth.isApiKey(bearer)) {
+      ctx.next();
+    } else {
+      auth.verify(bearer).onComplete(ar -> {
+        if (ar.succeeded() && ar.result().admin()) {
+          ctx.next();
+        } else if (ar.succeeded()) {
+          error(ctx, 403, ErrorCode.FORBIDDEN, "the token has no admin claim");
+        } else {
+          error(ctx, 401, ErrorCode.FORBIDDEN, "invalid API key or token");
+        }
+      });
+    }
+  }
+
+  private void post(RoutingContext ctx) {
+    String room = ctx.pathParam("room");
+    if (!Names.isValidRoom(room)) {
+      error(ctx, 400, ErrorCode.INVALID_ROOM, "room names are 1 to 64 letters, digits, '_', '.' or '-'");
+      return;
+    }
+    JsonObject body;
+    try {
+      Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      body = parsed instanceof JsonObject o ? o : null;
+    } catch (DecodeException | IllegalArgumentException e) {
+      error(ctx, 400, ErrorCode.BAD_JSON, "the body is not valid JSON");
+      return;
+    } catch (RuntimeException e) {
+      error(ctx, 400, ErrorCode.BAD_JSON, "the body is not acceptable JSON");
+      return;
+    }
+    if (body == null) {
+      error(ctx, 400, ErrorCode.BAD_REQUEST, "the body must be a JSON object with text and user");
+      return;
+    }
+    Object text = body.getValue("text");
+    Object user = body.getValue("user");
+    Object key = body.getValue("key");
+    if (!(text instanceof String t) || t.isEmpty()) {
+      error(ctx, 400, ErrorCode.BAD_REQUEST, "field 'text' must be a non-empty string");
+      return;
+    }
+    int max = gateway.settings().maxTextLength();
+    if (t.codePointCount(0, t.length()) > max) {
+      error(ctx, 400, ErrorCode.TEXT_TOO_LONG, "text is longer than " + max + " characters");
+      return;
+    }
+    if (!(user instanceof String u) || !Names.isValidSubject(u)) {
+      error(ctx, 400, ErrorCode.BAD_REQUEST, "field 'user' must be 1 to 128 letters, digits or '_.@+:-'");
+      return;
+    }
+    if (key != null && (!(key instanceof String k) || k.length() > FrameParser.MAX_KEY_LENGTH)) {
+      error(ctx, 400, ErrorCode.BAD_REQUEST, "field 'key' must be a string of at most 64 characters");
+      return;
+    }
+    BridgeClient bridge = gateway.bridge();
+    bridge.<BridgeReply.Created>ask(new BridgeRequest.Create(room))
+        .compose(created -> bridge.<BridgeReply.Sent>ask(new BridgeRequest.Publish(room, u, t, (String) key)))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            gateway.metrics().messageIn();
+            json(ctx, 201, new JsonObject().put("id", ar.result().id()));
+          } else {
+            refused(ctx, ar.cause());
+          }
+        });
+  }
+
+  private void rooms(RoutingContext ctx) {
+    reply(ctx, gateway.bridge().<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms())
+        .map(list -> new JsonObject().put("rooms", new JsonArray(list.rooms()))));
+  }
+
+  private void members(RoutingContext ctx) {
+    String room = ctx.pathParam("room");
+    if (!Names.isValidRoom(room)) {
+      error(ctx, 400, ErrorCode.INVALID_ROOM, "room names are 1 to 64 letters, digits, '_', '.' or '-'");
+      return;
+    }
+    reply(ctx, gateway.bridge().<BridgeReply.UserList>ask(new BridgeRequest.Members(room))
+        .map(list -> new JsonObject().put("room", room).put("users", new JsonArray(list.users()))));
+  }
+
+  private void history(RoutingContext ctx) {
+    String room = ctx.pathParam("room");
+    if (!Names.isValidRoom(room)) {
+      error(ctx, 400, ErrorCode.INVALID_ROOM, "room names are 1 to 64 letters, digits, '_', '.' or '-'");
+      return;
+    }
+    int limit = FrameParser.DEFAULT_HISTORY_LIMIT;
+    String limitParam = ctx.request().getParam("limit");
+    if (limitParam != null) {
+      if (!limitParam.matches("\\d{1,3}") || Integer.parseInt(limitParam) < 1
+          || Integer.parseInt(limitParam) > FrameParser.MAX_HISTORY_LIMIT) {
+        error(ctx, 400, ErrorCode.BAD_REQUEST, "limit must be an integer from 1 to 100");
+        return;
+      }
+      limit = Integer.parseInt(limitParam);
+    }
+    String beforeParam = ctx.request().getParam("before");
+    MessageId before = beforeParam == null ? null : MessageId.parse(beforeParam);
+    if (beforeParam != null && before == null) {
+      error(ctx, 400, ErrorCode.BAD_REQUEST, "before must be a message id");
+      return;
+    }
+    reply(ctx, gateway.bridge().<BridgeReply.Page>ask(new BridgeRequest.History(room, before, limit)).map(page -> {
+      JsonArray list = new JsonArray();
+      for (StoredMessage m : page.messages()) {
+        list.add(new JsonObject().put("id", m.id()).put("user", m.user()).put("text", m.text()).put("ts", m.ts()));
+      }
+      return new JsonObject().put("room", room).put("messages", list);
+    }));
+  }
+
+  private void reply(RoutingContext ctx, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 200, ar.result());
+      } else {
+        refused(ctx, ar.cause());
+      }
+    });
+  }
+
+  private void refused(RoutingContext ctx, Throwable cause) {
+    BridgeClient.Refusal r = BridgeClient.refusal(cause);
+    int status = switch (r.code()) {
+      case UNAVAILABLE -> 503;
+      case INTERNAL -> 500;
+      case RATE_LIMITED -> 429;
+      case FORBIDDEN -> 403;
+      default -> 400;
+    };
+    error(ctx, status, r.code(), r.message());
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (status == 413) {
+      error(ctx, 413, ErrorCode.BAD_REQUEST, "the body is larger than " + gateway.settings().maxFrameBytes() + " bytes");
+    } else if (status >= 400 && status < 500) {
+      error(ctx, status, ErrorCode.BAD_REQUEST, "bad request");
+    } else {
+      LOG.error("HTTP API request failed", ctx.failure());
+      error(ctx, 500, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+
+  private static void error(RoutingContext ctx, int status, ErrorCode code, String message) {
+    json(ctx, status, new JsonObject().put("code", code.wire()).put("message", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(body.toBuffer());
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.roomcast.gateway;
+
+import java.util.List;
+
+/**
+ * Who a connection (or an HTTP API caller) is. {@code expiresAtMs} is the token's expiry, 0 when none;
+ * {@code rooms} the token's room patterns (a trailing {@code *} matches any suffix), null when unrestricted.
+ */
+record Identity(String user, long expiresAtMs, List<String> rooms, boolean admin) {
+
+  static Identity anonymous(String user) {
+    return new Identity(user, 0, null, false);
+  }
+
+  /** Whether the identity may create, join or send to {@code room}. */
+  boolean mayUse(String room) {
+    if (rooms == null) {
+      return true;
+    }
+    for (String pattern : rooms) {
+      if (pattern.endsWith("*") ? room.startsWith(pattern.substring(0, pattern.length() - 1)) : room.equals(pattern)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
