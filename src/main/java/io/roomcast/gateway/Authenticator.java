@@ -112,7 +112,8 @@ final class Authenticator {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(err -> Future.failedFuture(new Refused(401, "invalid or expired token")))
         .compose(user -> {
-          JsonObject claims = user.principal();
+          // Vert.x keeps the verified token's claims in the attributes; the principal holds only a few
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           String sub = claims.getValue("sub") instanceof String s ? s : null;
           if (!Names.isValidSubject(sub)) {
             return Future.failedFuture(new Refused(401, "the token's sub is not a usable user name"));

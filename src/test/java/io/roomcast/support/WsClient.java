@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,10 +48,17 @@ public final class WsClient implements AutoCloseable {
 
   /** Connects as {@code user} (null: anonymous) to the node on {@code port}. */
   public static WsClient connect(WebSocketClient client, int port, String user) {
-    String uri = user == null ? "/ws" : "/ws?user=" + user;
+    return connect(client, port, user == null ? "/ws" : "/ws?user=" + user, Map.of());
+  }
+
+  /** Connects to {@code uri} with extra request headers (a token, an Origin). */
+  public static WsClient connect(WebSocketClient client, int port, String uri, Map<String, String> headers) {
     WsClient c = new WsClient(client.webSocket());
-    Await.result(((ClientWebSocket) c.ws).connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(uri)), TIMEOUT);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+    headers.forEach(options::addHeader);
+    // like a non-browser client, send an Origin only when the test names one
+    options.setAllowOriginHeader(headers.containsKey("Origin"));
+    Await.result(((ClientWebSocket) c.ws).connect(options), TIMEOUT);
     c.welcome = c.next(f -> true);
     assertThat(c.welcome.getString("type")).isEqualTo("welcome");
     return c;

@@ -1,0 +1,133 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.roomcast.support.Await;
+import io.roomcast.support.TestNode;
+import io.roomcast.support.Tokens;
+import io.roomcast.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** JWT mode and the origin allow-list, over real WebSockets. */
+class SecurityIT {
+  private static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
+  private Vertx vertx;
+  private WebSocketClient client;
+  private TestNode node;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    client = WsClient.newClient(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(vertx.close());
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private int refusedStatus(String uri, Map<String, String> headers) {
+    Throwable err = catchThrowable(() -> WsClient.connect(client, node.port(), uri, headers).close());
+    assertThat(err).as("upgrade refused").isInstanceOf(UpgradeRejectedException.class);
+    return ((UpgradeRejectedException) err).getStatus();
+  }
+
+  @Test
+  @DisplayName("HS256: a valid token (query or header) connects as its sub; missing, forged or expired get 401")
+  void hs256() {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
+    Tokens tokens = Tokens.hs256(vertx, SECRET);
+    try (WsClient viaQuery = WsClient.connect(client, node.port(), "/ws?token=" + tokens.issue("alice@example.com"),
+        Map.of())) {
+      assertThat(viaQuery.user()).isEqualTo("alice@example.com");
+    }
+    try (WsClient viaHeader = WsClient.connect(client, node.port(), "/ws",
+        Map.of("Authorization", "Bearer " + tokens.issue("bob")))) {
+      assertThat(viaHeader.user()).isEqualTo("bob");
+    }
+    assertThat(refusedStatus("/ws", Map.of())).as("no token").isEqualTo(401);
+    assertThat(refusedStatus("/ws?user=mallory", Map.of())).as("anonymous name in JWT mode").isEqualTo(401);
+    String forged = Tokens.hs256(vertx, "another-secret-of-sufficient-length-here").issue("alice");
+    assertThat(refusedStatus("/ws?token=" + forged, Map.of())).as("bad signature").isEqualTo(401);
+    String expired = tokens.issue("alice", -60, new JsonObject());
+    assertThat(refusedStatus("/ws?token=" + expired, Map.of())).as("expired").isEqualTo(401);
+    String badSub = tokens.issue("has space", 3600, new JsonObject());
+    assertThat(refusedStatus("/ws", Map.of("Authorization", "Bearer " + badSub))).isEqualTo(401);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"RS256", "ES256"})
+  @DisplayName("a PEM public key verifies RS256 and ES256 tokens")
+  void publicKey(String algorithm) {
+    Tokens tokens = Tokens.withNewKey(vertx, algorithm);
+    node = TestNode.start(Map.of("CHAT_JWT_PUBLIC_KEY", tokens.publicPem()));
+    try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + tokens.issue("carol"), Map.of())) {
+      assertThat(c.user()).isEqualTo("carol");
+    }
+    String other = Tokens.withNewKey(vertx, algorithm).issue("carol");
+    assertThat(refusedStatus("/ws?token=" + other, Map.of())).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("an open connection is closed with 4001 when its token expires")
+  void expiryOnOpenConnection() {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
+    String shortLived = Tokens.hs256(vertx, SECRET).issue("dave", 2, new JsonObject());
+    WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + shortLived, Map.of());
+    c.join("lobby");
+    assertThat(c.awaitClose()).isEqualTo((short) 4001);
+  }
+
+  @Test
+  @DisplayName("the rooms claim limits create, join and send; other rooms get forbidden and nothing changes")
+  void roomsClaim() {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
+    String token = Tokens.hs256(vertx, SECRET).issue("erin", 3600,
+        new JsonObject().put("rooms", new JsonArray().add("team-*").add("lobby")));
+    try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + token, Map.of())) {
+      c.join("team-red");
+      c.join("lobby");
+      c.say("team-red", "allowed");
+      for (JsonObject refused : new JsonObject[] {
+          new JsonObject().put("type", "join").put("room", "secret"),
+          new JsonObject().put("type", "create").put("room", "secret"),
+          new JsonObject().put("type", "join").put("room", "team")}) {
+        assertThat(c.expect("error", refused).getString("code")).isEqualTo("forbidden");
+      }
+      assertThat(c.expect("rooms", new JsonObject().put("type", "rooms")).getJsonArray("rooms").getList())
+          .doesNotContain("secret", "team");
+    }
+  }
+
+  @Test
+  @DisplayName("with an allow-list, only exact origins may upgrade (CSWSH); clients without Origin are not browsers")
+  void originAllowList() {
+    node = TestNode.start(Map.of("CHAT_ALLOWED_ORIGINS", "https://chat.example.com,http://localhost:8080"));
+    for (String evil : new String[] {"https://evil.example", "https://chat.example.com.evil.io",
+        "http://chat.example.com", "https://chat.example.com:444", "null"}) {
+      assertThat(refusedStatus("/ws?user=x", Map.of("Origin", evil))).as(evil).isEqualTo(403);
+    }
+    try (WsClient ok = WsClient.connect(client, node.port(), "/ws?user=x", Map.of("Origin", "https://chat.example.com"))) {
+      assertThat(ok.user()).isEqualTo("x");
+    }
+    try (WsClient noOrigin = WsClient.connect(client, node.port(), "/ws?user=y", Map.of())) {
+      assertThat(noOrigin.user()).isEqualTo("y");
+    }
+  }
+}
