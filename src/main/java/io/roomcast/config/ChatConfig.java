@@ -47,7 +47,6 @@ import java.util.stream.Stream;
  * @param maxUpgradesPerSecond WebSocket upgrades this node accepts per second (bursts of the same size)
  * @param pingIntervalSeconds how often the server pings each connection
  * @param idleTimeoutSeconds a connection that sends nothing (not even a pong) for this long is closed
- * @param handshakeTimeoutSeconds a connection must complete its first HTTP request within this time
  */
 public record ChatConfig(
     int port,
@@ -82,8 +81,7 @@ public record ChatConfig(
     int maxConnectionsPerIp,
     int maxUpgradesPerSecond,
     int pingIntervalSeconds,
-    int idleTimeoutSeconds,
-    int handshakeTimeoutSeconds) {
+    int idleTimeoutSeconds) {
 
   private static final Set<String> KNOWN_KEYS =
       Stream.of(Setting.values()).flatMap(s -> Stream.of(s.key(), s.env())).collect(Collectors.toUnmodifiableSet());
@@ -169,8 +167,7 @@ public record ChatConfig(
         (int) v.get(Setting.MAX_CONNECTIONS_PER_IP),
         (int) v.get(Setting.MAX_UPGRADES_PER_SECOND),
         (int) v.get(Setting.PING_INTERVAL_SECONDS),
-        (int) v.get(Setting.IDLE_TIMEOUT_SECONDS),
-        (int) v.get(Setting.HANDSHAKE_TIMEOUT_SECONDS));
+        (int) v.get(Setting.IDLE_TIMEOUT_SECONDS));
   }
 
   /** True when connections and the HTTP API need credentials (a JWT secret or public key is set). */

@@ -37,8 +37,7 @@ public enum Setting {
   MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "CHAT_MAX_CONNECTIONS_PER_IP", 1, 10_000_000),
   MAX_UPGRADES_PER_SECOND("maxUpgradesPerSecond", "CHAT_MAX_UPGRADES_PER_SECOND", 1, 1_000_000),
   PING_INTERVAL_SECONDS("pingIntervalSeconds", "CHAT_PING_INTERVAL_SECONDS", 1, 3600),
-  IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "CHAT_IDLE_TIMEOUT_SECONDS", 2, 86_400),
-  HANDSHAKE_TIMEOUT_SECONDS("handshakeTimeoutSeconds", "CHAT_HANDSHAKE_TIMEOUT_SECONDS", 1, 3600);
+  IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "CHAT_IDLE_TIMEOUT_SECONDS", 2, 86_400);
 
   /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */
   public static final String CONFIG_FILE_ENV = "CHAT_CONFIG_FILE";

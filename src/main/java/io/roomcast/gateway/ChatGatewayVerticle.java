@@ -27,10 +27,10 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Authenticator authenticator;
   private long pingTimer;
-  private final Set<HttpConnection> pendingHandshakes = new HashSet<>();
 
   private final int port;
 
@@ -90,10 +89,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
     pingTimer = vertx.setPeriodic(config.pingIntervalSeconds() * 1000L, t -> heartbeat());
 
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      pendingHandshakes.remove(ctx.request().connection());
-      ctx.next();
-    });
     router.get("/ws").handler(this::upgrade);
     new HttpApi(this).mount(router);
     router.get("/health/live").handler(ctx -> health(ctx, true));
@@ -109,8 +104,12 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(hardFrameLimit(config))
         .setMaxWebSocketMessageSize(hardFrameLimit(config))
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
-    server = vertx.createHttpServer(options).requestHandler(router).connectionHandler(this::watchHandshake);
+        .setPerFrameWebSocketCompressionSupported(false)
+        // a connection that neither sends nor receives anything for this long is closed: a half-sent request
+        // (slowloris) included. Open WebSockets are pinged more often, and dead ones closed by Session.heartbeat
+        .setIdleTimeout(config.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    server = vertx.createHttpServer(options).requestHandler(router);
     return Future.all(announcements.completion(), drain.completion(), server.listen());
   }
 
@@ -241,20 +240,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
     for (Session s : new ArrayList<>(sessions)) {
       s.heartbeat(now, idleNanos);
     }
-  }
-
-  /**
-   * Slowloris: a connection that has not completed a request within the handshake timeout is closed, so trickling
-   * headers cannot hold sockets open.
-   */
-  private void watchHandshake(HttpConnection conn) {
-    pendingHandshakes.add(conn);
-    vertx.setTimer(config.handshakeTimeoutSeconds() * 1000L, t -> {
-      if (pendingHandshakes.remove(conn)) {
-        LOG.debug("closing a connection that sent no complete request in {} s", config.handshakeTimeoutSeconds());
-        conn.close();
-      }
-    });
   }
 
   Authenticator authenticator() {

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** What a node's verticles share: its lifecycle and the node-wide admission limits. Thread-safe. */
 public final class NodeState {
   private final ConcurrentHashMap<String, Integer> connectionsByIp = new ConcurrentHashMap<>();
+
   private final double upgradesPerSecond;
   private volatile boolean draining;
   private double upgradeTokens;

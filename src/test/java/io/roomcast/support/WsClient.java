@@ -76,6 +76,11 @@ public final class WsClient implements AutoCloseable {
     return welcome.getString("user");
   }
 
+  /** The extensions the server accepted ({@code Sec-WebSocket-Extensions}), or null. */
+  public String extensions() {
+    return ws.headers() == null ? null : ws.headers().get("sec-websocket-extensions");
+  }
+
   /** Stops reading from the socket, like a client that hangs: the server's writes back up. */
   public void pause() {
     ws.pause();

@@ -1,0 +1,196 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.roomcast.support.Await;
+import io.roomcast.support.Http;
+import io.roomcast.support.JarNode;
+import io.roomcast.support.RedisServer;
+import io.roomcast.support.TestNode;
+import io.roomcast.support.Tokens;
+import io.roomcast.support.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connection-level abuse limits, idle detection, compression, slowloris, and secrets kept out of logs. */
+class AbuseIT {
+  @TempDir Path dir;
+  private Vertx vertx;
+  private WebSocketClient client;
+  private TestNode node;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    client = WsClient.newClient(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(vertx.close());
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static int refused(WebSocketClient client, int port, String user) {
+    Throwable err = catchThrowable(() -> WsClient.connect(client, port, user).close());
+    assertThat(err).as("upgrade refused").isInstanceOf(UpgradeRejectedException.class);
+    return ((UpgradeRejectedException) err).getStatus();
+  }
+
+  @Test
+  @DisplayName("a user may hold maxConnectionsPerUser connections across nodes; the next gets 429, and one closing frees a slot")
+  void connectionsPerUserAcrossNodes() {
+    try (RedisServer redis = RedisServer.startProcess();
+        TestNode a = TestNode.start(Map.of("REDIS_URL", redis.url(), "CHAT_MAX_CONNECTIONS_PER_USER", "2"));
+        TestNode b = TestNode.start(Map.of("REDIS_URL", redis.url(), "CHAT_MAX_CONNECTIONS_PER_USER", "2"))) {
+      TestNode.awaitReady(a, b);
+      WsClient first = WsClient.connect(client, a.port(), "ivy");
+      WsClient second = WsClient.connect(client, b.port(), "ivy");
+      assertThat(refused(client, a.port(), "ivy")).isEqualTo(429);
+      try (WsClient other = WsClient.connect(client, a.port(), "jack")) {
+        assertThat(other.user()).as("other users unaffected").isEqualTo("jack");
+      }
+      second.close();
+      Await.until("a slot to free up", Duration.ofSeconds(5), () -> {
+        try (WsClient again = WsClient.connect(client, a.port(), "ivy")) {
+          return true;
+        } catch (Throwable stillRefused) {
+          return false;
+        }
+      });
+      first.close();
+    }
+  }
+
+  @Test
+  @DisplayName("connections per client IP and upgrades per second are bounded per node (HTTP 429)")
+  void perIpAndUpgradeRate() {
+    node = TestNode.start(Map.of("CHAT_MAX_CONNECTIONS_PER_IP", "2"));
+    WsClient one = WsClient.connect(client, node.port(), "a");
+    WsClient two = WsClient.connect(client, node.port(), "b");
+    assertThat(refused(client, node.port(), "c")).isEqualTo(429);
+    two.close();
+    Await.until("the address's slot to free up", Duration.ofSeconds(5), () -> {
+      try (WsClient again = WsClient.connect(client, node.port(), "c")) {
+        return true;
+      } catch (Throwable stillRefused) {
+        return false;
+      }
+    });
+    one.close();
+    node.close();
+
+    node = TestNode.start(Map.of("CHAT_MAX_UPGRADES_PER_SECOND", "2"));
+    WsClient x = WsClient.connect(client, node.port(), "x");
+    WsClient y = WsClient.connect(client, node.port(), "y");
+    assertThat(refused(client, node.port(), "z")).as("third upgrade within the same second").isEqualTo(429);
+    x.close();
+    y.close();
+  }
+
+  @Test
+  @DisplayName("a connection that answers no pings is closed after the idle timeout; a live one stays")
+  void idleConnectionsClosed() throws IOException {
+    node = TestNode.start(Map.of("CHAT_PING_INTERVAL_SECONDS", "1", "CHAT_IDLE_TIMEOUT_SECONDS", "2"));
+    try (WsClient live = WsClient.connect(client, node.port(), "live");
+        Socket dead = rawWebSocket(node.port(), "dead")) {
+      // the raw socket completed the handshake and then goes silent: it answers no ping, like a vanished peer
+      Await.until("the silent connection to be closed", Duration.ofSeconds(10),
+          () -> node.metric("roomcast_closes_total{code=\"1001\"}") == 1.0);
+      live.expect("pong", new JsonObject().put("type", "ping"));
+      assertThat(live.isClosed()).as("a client that answers pings stays").isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("permessage-deflate is never negotiated, even when the client asks")
+  void noCompression() {
+    node = TestNode.start();
+    WebSocketClient asking = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true));
+    try (WsClient c = WsClient.connect(asking, node.port(), "zip")) {
+      assertThat(c.extensions()).as("Sec-WebSocket-Extensions").isNull();
+    }
+  }
+
+  @Test
+  @DisplayName("slowloris: a connection that stops sending in the middle of its upgrade request is dropped")
+  void slowloris() throws IOException {
+    node = TestNode.start(Map.of("CHAT_IDLE_TIMEOUT_SECONDS", "2"));
+    try (Socket s = new Socket("127.0.0.1", node.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write("GET /ws?user=slow HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  @DisplayName("tokens, API keys, the JWT secret and message text never reach the log")
+  void secretsStayOutOfLogs() {
+    String secret = "log-test-secret-which-is-long-enough-1234";
+    try (JarNode jar = JarNode.start(dir, Map.of("CHAT_JWT_SECRET", secret, "CHAT_API_KEYS", "api-key-987"))) {
+      Tokens tokens = Tokens.hs256(vertx, secret);
+      String token = tokens.issue("kim");
+      String forged = Tokens.hs256(vertx, "wrong-secret-wrong-secret-wrong-secret!!").issue("kim");
+      assertThat(refusedToken(jar.port(), forged)).isEqualTo(401);
+      try (WsClient kim = WsClient.connect(client, jar.port(), "/ws?token=" + token, Map.of())) {
+        kim.join("quiet");
+        kim.say("quiet", "a very private sentence");
+      }
+      Http.post(jar.port(), "/api/rooms/quiet/messages",
+          new JsonObject().put("text", "another private sentence").put("user", "svc").encode(),
+          Map.of("Authorization", "Bearer api-key-987"));
+      Http.get(jar.port(), "/api/rooms", Map.of("Authorization", "Bearer wrong-key-123"));
+      jar.terminate();
+      jar.awaitExit(Duration.ofSeconds(30));
+      assertThat(jar.log()).contains("configuration:").contains("upgrade refused")
+          .doesNotContain(secret, token, forged, "api-key-987", "wrong-key-123", "private sentence");
+    }
+  }
+
+  /** A WebSocket handshake done by hand on a plain socket, which then never reads or writes again. */
+  private static Socket rawWebSocket(int port, String user) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write(("GET /ws?user=" + user + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      assertThat(b).as("handshake response").isNotEqualTo(-1);
+      head.append((char) b);
+    }
+    assertThat(head.toString()).startsWith("HTTP/1.1 101");
+    return s;
+  }
+
+  private int refusedToken(int port, String token) {
+    Throwable err = catchThrowable(() -> WsClient.connect(client, port, "/ws?token=" + token, Map.of()).close());
+    assertThat(err).isInstanceOf(UpgradeRejectedException.class);
+    return ((UpgradeRejectedException) err).getStatus();
+  }
+}
