@@ -95,6 +95,13 @@ public final class ChatGatewayVerticle extends VerticleBase {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    // every refusal the router itself makes (unknown path, bad method, malformed request) is JSON too
+    for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
+      router.errorHandler(status, ctx -> ctx.response().setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new io.vertx.core.json.JsonObject().put("code", ErrorCode.BAD_REQUEST.wire())
+              .put("message", status == 404 ? "not found" : "bad request").toBuffer()));
+    }
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())

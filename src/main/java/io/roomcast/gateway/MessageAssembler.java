@@ -2,6 +2,9 @@ package io.roomcast.gateway;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,6 +25,9 @@ final class MessageAssembler {
 
   /** The message in progress went over the limit. */
   record TooLarge() implements Result {}
+
+  /** A whole text message that is not valid UTF-8 (RFC 6455: close with 1007). */
+  record InvalidText() implements Result {}
 
   /** Nothing complete yet (a fragment, or a control frame). */
   record Partial() implements Result {}
@@ -44,7 +50,7 @@ final class MessageAssembler {
         size = 0;
         text = null;
         if (frame.isFinal()) {
-          return frame.binaryData().length() > maxBytes ? new TooLarge() : new Text(frame.textData());
+          return frame.binaryData().length() > maxBytes ? new TooLarge() : text(frame.binaryData());
         }
         return append(frame);
       }
@@ -60,6 +66,18 @@ final class MessageAssembler {
       default -> {
         return PARTIAL;
       }
+    }
+  }
+
+  /** Decodes strictly: invalid UTF-8 is refused instead of being turned into replacement characters. */
+  private static Result text(Buffer utf8) {
+    try {
+      return new Text(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(utf8.getBytes())).toString());
+    } catch (CharacterCodingException e) {
+      return new InvalidText();
     }
   }
 
@@ -87,9 +105,9 @@ final class MessageAssembler {
     if (binary) {
       return new Binary();
     }
-    String whole = text == null ? "" : text.toString(StandardCharsets.UTF_8);
+    Buffer whole = text == null ? Buffer.buffer() : text;
     text = null;
     size = 0;
-    return new Text(whole);
+    return text(whole);
   }
 }

@@ -182,6 +182,9 @@ final class Session {
       onText(t.text());
     } else if (r instanceof MessageAssembler.Binary) {
       onBinary();
+    } else if (r instanceof MessageAssembler.InvalidText) {
+      LOG.info("closing session {} of {}: a text message that is not UTF-8", id, user);
+      close(CloseCode.INVALID_DATA);
     } else if (r instanceof MessageAssembler.TooLarge) {
       LOG.info("closing session {} of {}: message larger than {} bytes", id, user, gateway.settings().maxFrameBytes());
       close(CloseCode.TOO_LARGE);
@@ -393,13 +396,16 @@ final class Session {
   }
 
   private void onException(Throwable t) {
-    if (t instanceof CorruptedWebSocketFrameException) {
-      // a single frame beyond Vert.x's hard limit: Netty stops decoding and the socket closes at once
-      LOG.info("closing session {} of {}: frame beyond the hard limit ({})", id, user, t.getMessage());
+    if (t instanceof CorruptedWebSocketFrameException corrupted) {
+      // a protocol violation Netty detected (invalid UTF-8, a frame beyond the hard size limit): Netty stops
+      // decoding and Vert.x closes the socket at once, so the close frame may not reach the client
+      CloseCode code = corrupted.closeStatus() != null && corrupted.closeStatus().code() == 1007
+          ? CloseCode.INVALID_DATA : CloseCode.TOO_LARGE;
+      LOG.info("closing session {} of {}: {}", id, user, code.reason());
       if (closing == null) {
-        gateway.metrics().closed(CloseCode.TOO_LARGE);
+        gateway.metrics().closed(code);
       }
-      closing = CloseCode.TOO_LARGE;
+      closing = code;
       closeNow();
     } else {
       LOG.debug("session {} socket error: {}", id, t.toString());
