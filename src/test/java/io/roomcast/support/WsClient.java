@@ -96,7 +96,12 @@ public final class WsClient implements AutoCloseable {
   }
 
   public void sendText(String text) {
-    ws.writeTextMessage(text);
+    if (text.isEmpty()) {
+      // Vert.x's writeTextMessage sends nothing usable for an empty message; a single empty frame is what browsers send
+      ws.writeFrame(io.vertx.core.http.WebSocketFrame.textFrame("", true));
+    } else {
+      ws.writeTextMessage(text);
+    }
   }
 
   public void sendBinary(Buffer data) {
