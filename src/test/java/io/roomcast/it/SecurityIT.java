@@ -130,4 +130,17 @@ class SecurityIT {
       assertThat(noOrigin.user()).isEqualTo("y");
     }
   }
+
+  @Test
+  @DisplayName("the README's token tool mints a token the node accepts")
+  void tokenTool() {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
+    String token = io.roomcast.TokenTool.mint(vertx, SECRET, "frank", 60, new JsonArray().add("team-*"));
+    try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + token, Map.of())) {
+      assertThat(c.user()).isEqualTo("frank");
+      c.join("team-x");
+      assertThat(c.expect("error", new JsonObject().put("type", "join").put("room", "other")).getString("code"))
+          .isEqualTo("forbidden");
+    }
+  }
 }
