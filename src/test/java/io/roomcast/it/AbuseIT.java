@@ -10,7 +10,6 @@ import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -23,32 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Connection-level abuse limits, idle detection, compression, slowloris, and secrets kept out of logs. */
-class AbuseIT {
+class AbuseIT extends NodeTest {
   @TempDir Path dir;
-  private Vertx vertx;
-  private WebSocketClient client;
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    client = WsClient.newClient(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(vertx.close());
-    if (node != null) {
-      node.close();
-    }
-  }
 
   private static int refused(WebSocketClient client, int port, String user) {
     Throwable err = catchThrowable(() -> WsClient.connect(client, port, user).close());

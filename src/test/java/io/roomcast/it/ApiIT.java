@@ -2,20 +2,15 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.support.Await;
 import io.roomcast.support.Http;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,25 +18,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The HTTP API as another backend service uses it. */
-class ApiIT {
+class ApiIT extends NodeTest {
   private static final String SECRET = "api-test-secret-long-enough-for-hs256-use";
-  private Vertx vertx;
-  private WebSocketClient client;
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    client = WsClient.newClient(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(vertx.close());
-    if (node != null) {
-      node.close();
-    }
-  }
 
   private static List<String> ids(JsonObject history) {
     return history.getJsonArray("messages").stream().map(o -> ((JsonObject) o).getString("id")).toList();

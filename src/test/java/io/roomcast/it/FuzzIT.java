@@ -31,13 +31,15 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class FuzzIT {
   private static TestNode node;
   private static Vertx vertx;
+  /** Held in a field: Vert.x shuts down a client that becomes unreachable, and its sockets with it. */
+  private static WebSocketClient client;
   private static WsClient socket;
 
   @BeforeContainer
   static void start() {
     node = TestNode.start(Map.of("CHAT_SEND_BURST", "100000", "CHAT_SEND_RATE_PER_SECOND", "100000"));
     vertx = Vertx.vertx();
-    WebSocketClient client = WsClient.newClient(vertx);
+    client = WsClient.newClient(vertx);
     socket = WsClient.connect(client, node.port(), "fuzzer");
     Http.post(node.port(), "/api/rooms/base/messages", "{\"text\":\"kept\",\"user\":\"u\"}", Map.of());
     socket.join("base");

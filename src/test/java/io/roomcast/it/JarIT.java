@@ -2,39 +2,21 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.support.Await;
 import io.roomcast.support.Http;
 import io.roomcast.support.JarNode;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The fat jar as a newcomer runs it: {@code java -jar target/chat-server.jar}, a real process, no other service. */
-class JarIT {
+class JarIT extends NodeTest {
   @TempDir Path dir;
-  private Vertx vertx;
-  private WebSocketClient client;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    client = WsClient.newClient(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(vertx.close());
-  }
 
   @Test
   @DisplayName("the jar starts a working node with the in-memory broker: page, health and chat")

@@ -6,8 +6,6 @@ import io.roomcast.support.Await;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,30 +13,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** History retention by count and by age, and what it means for resuming, on both brokers. */
-class RetentionIT {
+class RetentionIT extends NodeTest {
   private RedisServer redis;
-  private TestNode node;
-  private Vertx vertx;
-  private WebSocketClient client;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    client = WsClient.newClient(vertx);
-  }
 
   @AfterEach
-  void stop() {
-    Await.result(vertx.close());
-    if (node != null) {
-      node.close();
-    }
+  void stopRedis() {
     if (redis != null) {
       redis.close();
     }

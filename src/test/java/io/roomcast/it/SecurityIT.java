@@ -3,44 +3,22 @@ package io.roomcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.roomcast.support.Await;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** JWT mode and the origin allow-list, over real WebSockets. */
-class SecurityIT {
+class SecurityIT extends NodeTest {
   private static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
-  private Vertx vertx;
-  private WebSocketClient client;
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    client = WsClient.newClient(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(vertx.close());
-    if (node != null) {
-      node.close();
-    }
-  }
 
   private int refusedStatus(String uri, Map<String, String> headers) {
     Throwable err = catchThrowable(() -> WsClient.connect(client, node.port(), uri, headers).close());
