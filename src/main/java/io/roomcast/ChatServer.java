@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.bridge.MemoryBridgeVerticle;
 import io.roomcast.bridge.RedisBridgeVerticle;
 import io.roomcast.bus.Addresses;
+import io.roomcast.bus.ConfigUpdate;
 import io.roomcast.bus.Drain;
 import io.roomcast.bus.LocalCodec;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
+import io.roomcast.config.Setting;
 import io.roomcast.gateway.ChatGatewayVerticle;
+import io.roomcast.ops.Logging;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.NodeState;
 import io.vertx.core.DeploymentOptions;
@@ -18,12 +21,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +55,7 @@ public final class ChatServer {
       node = ConfigLoader.load(vertx, System.getenv())
           .compose(config -> start(vertx, config, REGISTRY))
           .await(60, TimeUnit.SECONDS);
+      watchConfig(node, System.getenv());
     } catch (Throwable e) {
       Throwable cause = e instanceof ConfigException ? e : e.getCause() != null ? e.getCause() : e;
       System.err.println(cause instanceof ConfigException ? "invalid configuration: " + cause.getMessage()
@@ -86,6 +94,7 @@ public final class ChatServer {
   /** Deploys a node on {@code vertx}, whose metrics registry is {@code registryName}. */
   public static Future<Node> start(Vertx vertx, ChatConfig config, String registryName) {
     LocalCodec.register(vertx);
+    Logging.configure(config.nodeId(), config.logFormat(), config.logLevel());
     LOG.info("configuration: {}", config.describe());
     MeterRegistry registry = BackendRegistries.getNow(registryName);
     Metrics metrics = new Metrics(registry);
@@ -106,6 +115,45 @@ public final class ChatServer {
               port, config.gatewayInstances(), config.redisMode() ? "Redis broker" : "in-memory broker");
           return new Node(vertx, config, port, bridgeId, state, metrics);
         });
+  }
+
+  /**
+   * Live config: when the mounted config file ({@code CHAT_CONFIG_FILE}) changes, the config is loaded again; the
+   * live settings are applied, the others are logged as needing a restart; a broken file is rejected with a log line
+   * and the current settings stay.
+   */
+  public static void watchConfig(Node node, Map<String, String> env) {
+    String path = env.get(Setting.CONFIG_FILE_ENV);
+    if (path == null || path.isBlank()) {
+      return;
+    }
+    Vertx vertx = node.vertx();
+    AtomicReference<Buffer> seen = new AtomicReference<>();
+    AtomicReference<ChatConfig> current = new AtomicReference<>(node.config());
+    vertx.fileSystem().readFile(path).onSuccess(seen::set);
+    vertx.setPeriodic(node.config().configScanSeconds() * 1000L, timer -> vertx.fileSystem().readFile(path)
+        .onSuccess(content -> {
+          if (content.equals(seen.get())) {
+            return;
+          }
+          seen.set(content);
+          ConfigLoader.load(vertx, env).onComplete(ar -> {
+            if (ar.failed()) {
+              node.metrics().configReloaded(false);
+              LOG.warn("config file change rejected ({}); keeping the current settings", ar.cause().getMessage());
+              return;
+            }
+            ChatConfig before = current.get();
+            ChatConfig applied = before.withLiveSettingsOf(ar.result());
+            List<String> live = before.differences(applied);
+            List<String> later = applied.differences(ar.result());
+            current.set(applied);
+            Logging.setLevel(applied.logLevel());
+            vertx.eventBus().publish(Addresses.CONFIG, new ConfigUpdate(applied));
+            node.metrics().configReloaded(true);
+            LOG.info("config file changed: applied {}; needs a restart to take effect: {}", live, later);
+          });
+        }));
   }
 
   /**

@@ -378,6 +378,9 @@ public final class RedisBridgeVerticle extends VerticleBase {
       default -> null;
     };
     if (event != null) {
+      if (event.kind() == RoomEvent.Kind.MESSAGE) {
+        metrics.pubsubLag(event.messageId().millis());
+      }
       forward(room, event);
     }
   }

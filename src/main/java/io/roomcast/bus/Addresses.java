@@ -18,6 +18,8 @@ public final class Addresses {
   public static final String BRIDGE = "roomcast.bridge";
   public static final String ROOMS = "roomcast.rooms";
   public static final String DRAIN = "roomcast.drain";
+  /** The launcher publishes a {@link ConfigUpdate} when the mounted config file changes. */
+  public static final String CONFIG = "roomcast.config";
   private static final String ROOM_PREFIX = "roomcast.room.";
 
   private Addresses() {}

@@ -47,6 +47,9 @@ import java.util.stream.Stream;
  * @param maxUpgradesPerSecond WebSocket upgrades this node accepts per second (bursts of the same size)
  * @param pingIntervalSeconds how often the server pings each connection
  * @param idleTimeoutSeconds a connection that sends nothing (not even a pong) for this long is closed
+ * @param logFormat {@code text} or {@code json}
+ * @param logLevel root log level
+ * @param configScanSeconds how often the mounted config file is checked for changes
  */
 public record ChatConfig(
     int port,
@@ -81,7 +84,10 @@ public record ChatConfig(
     int maxConnectionsPerIp,
     int maxUpgradesPerSecond,
     int pingIntervalSeconds,
-    int idleTimeoutSeconds) {
+    int idleTimeoutSeconds,
+    String logFormat,
+    String logLevel,
+    int configScanSeconds) {
 
   private static final Set<String> KNOWN_KEYS =
       Stream.of(Setting.values()).flatMap(s -> Stream.of(s.key(), s.env())).collect(Collectors.toUnmodifiableSet());
@@ -133,6 +139,14 @@ public record ChatConfig(
         throw new ConfigException(Setting.ALLOWED_ORIGINS.label() + " entries are scheme://host[:port], got '" + o + "'");
       }
     }
+    String logFormat = (String) v.get(Setting.LOG_FORMAT);
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigException(Setting.LOG_FORMAT.label() + " must be text or json");
+    }
+    String logLevel = ((String) v.get(Setting.LOG_LEVEL)).toUpperCase(java.util.Locale.ROOT);
+    if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(logLevel)) {
+      throw new ConfigException(Setting.LOG_LEVEL.label() + " must be TRACE, DEBUG, INFO, WARN or ERROR");
+    }
     int instances = (int) v.get(Setting.GATEWAY_INSTANCES);
     return new ChatConfig(
         (int) v.get(Setting.PORT),
@@ -167,12 +181,51 @@ public record ChatConfig(
         (int) v.get(Setting.MAX_CONNECTIONS_PER_IP),
         (int) v.get(Setting.MAX_UPGRADES_PER_SECOND),
         (int) v.get(Setting.PING_INTERVAL_SECONDS),
-        (int) v.get(Setting.IDLE_TIMEOUT_SECONDS));
+        (int) v.get(Setting.IDLE_TIMEOUT_SECONDS),
+        logFormat,
+        logLevel,
+        (int) v.get(Setting.CONFIG_SCAN_SECONDS));
   }
 
   /** True when connections and the HTTP API need credentials (a JWT secret or public key is set). */
   public boolean jwtMode() {
     return !jwtSecret.isEmpty() || !jwtPublicKey.isEmpty();
+  }
+
+  /**
+   * This config with the {@link Setting#LIVE} settings taken from {@code next}: what a running node applies when its
+   * config file changes.
+   */
+  public ChatConfig withLiveSettingsOf(ChatConfig next) {
+    RecordComponent[] parts = ChatConfig.class.getRecordComponents();
+    Object[] values = new Object[parts.length];
+    Class<?>[] types = new Class<?>[parts.length];
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        String name = parts[i].getName();
+        boolean live = Setting.LIVE.stream().anyMatch(s -> s.key().equals(name));
+        values[i] = parts[i].getAccessor().invoke(live ? next : this);
+        types[i] = parts[i].getType();
+      }
+      return ChatConfig.class.getDeclaredConstructor(types).newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The keys whose values differ between this config and {@code other}. */
+  public List<String> differences(ChatConfig other) {
+    List<String> changed = new java.util.ArrayList<>();
+    try {
+      for (RecordComponent c : ChatConfig.class.getRecordComponents()) {
+        if (!java.util.Objects.equals(c.getAccessor().invoke(this), c.getAccessor().invoke(other))) {
+          changed.add(c.getName());
+        }
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+    return changed;
   }
 
   /** Every setting and its value, secrets masked: what start-up logs. */

@@ -37,7 +37,15 @@ public enum Setting {
   MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "CHAT_MAX_CONNECTIONS_PER_IP", 1, 10_000_000),
   MAX_UPGRADES_PER_SECOND("maxUpgradesPerSecond", "CHAT_MAX_UPGRADES_PER_SECOND", 1, 1_000_000),
   PING_INTERVAL_SECONDS("pingIntervalSeconds", "CHAT_PING_INTERVAL_SECONDS", 1, 3600),
-  IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "CHAT_IDLE_TIMEOUT_SECONDS", 2, 86_400);
+  IDLE_TIMEOUT_SECONDS("idleTimeoutSeconds", "CHAT_IDLE_TIMEOUT_SECONDS", 2, 86_400),
+  LOG_FORMAT("logFormat", "CHAT_LOG_FORMAT"),
+  LOG_LEVEL("logLevel", "CHAT_LOG_LEVEL"),
+  CONFIG_SCAN_SECONDS("configScanSeconds", "CHAT_CONFIG_SCAN_SECONDS", 1, 3600);
+
+  /** The settings a running node applies when the mounted config file changes; the others need a restart. */
+  public static final java.util.Set<Setting> LIVE = java.util.EnumSet.of(MAX_TEXT_LENGTH, MAX_ROOMS_PER_CONNECTION,
+      MAX_PENDING_BYTES, SEND_RATE_PER_SECOND, SEND_BURST, RATE_LIMIT_STRIKES, MAX_CONNECTIONS_PER_USER,
+      MAX_CONNECTIONS_PER_IP, ALLOWED_ORIGINS, LOG_LEVEL);
 
   /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */
   public static final String CONFIG_FILE_ENV = "CHAT_CONFIG_FILE";

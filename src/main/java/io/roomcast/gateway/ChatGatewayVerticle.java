@@ -3,6 +3,7 @@ package io.roomcast.gateway;
 import io.roomcast.bus.Addresses;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.ConfigUpdate;
 import io.roomcast.bus.Drain;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
@@ -43,11 +44,12 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-  private final ChatConfig config;
+  /** Replaced when live settings change; read afresh by every check. */
+  private volatile ChatConfig config;
   private final Metrics metrics;
   private final NodeState state;
   private final String registryName;
-  private final FrameParser parser;
+  private FrameParser parser;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private RoomRegistry registry;
   private BridgeClient bridge;
@@ -84,6 +86,10 @@ public final class ChatGatewayVerticle extends VerticleBase {
     });
 
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
+    vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
+      config = m.body().config();
+      parser = new FrameParser(config.maxTextLength());
+    });
 
     authenticator = Authenticator.create(vertx, config);
     pingTimer = vertx.setPeriodic(config.pingIntervalSeconds() * 1000L, t -> heartbeat());

@@ -67,6 +67,7 @@ final class RoomRegistry {
     }
     if (event.kind() == RoomEvent.Kind.MESSAGE) {
       metrics.messagesOut(delivered);
+      metrics.delivered(event.messageId().millis());
     }
   }
 

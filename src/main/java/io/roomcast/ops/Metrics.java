@@ -21,10 +21,14 @@ public final class Metrics {
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
   private final Counter typingDropped;
+  private final Counter configApplied;
+  private final Counter configRejected;
   private final Counter redisReconnects;
   private final Counter pubsubReceived;
   private final Counter backfilled;
   private final Timer publishLatency;
+  private final Timer deliveryLatency;
+  private final Timer pubsubLag;
 
   public Metrics(MeterRegistry registry) {
     Gauge.builder("roomcast_connections", connections, AtomicInteger::get)
@@ -41,6 +45,10 @@ public final class Metrics {
       closes.put(code, Counter.builder("roomcast_closes").tag("code", String.valueOf(code.code()))
           .description("Connections the server closed, by close code").register(registry));
     }
+    configApplied = Counter.builder("roomcast_config_reloads").tag("result", "applied")
+        .description("Changes of the mounted config file, applied or rejected").register(registry);
+    configRejected = Counter.builder("roomcast_config_reloads").tag("result", "rejected")
+        .description("Changes of the mounted config file, applied or rejected").register(registry);
     typingDropped = Counter.builder("roomcast_typing_dropped")
         .description("Typing events not sent to clients that were not reading").register(registry);
     redisReconnects = Counter.builder("roomcast_redis_reconnects")
@@ -52,6 +60,12 @@ public final class Metrics {
     publishLatency = Timer.builder("roomcast_redis_publish_latency")
         .description("Time to store and publish a message in Redis").publishPercentileHistogram()
         .register(registry);
+    deliveryLatency = Timer.builder("roomcast_delivery_latency")
+        .description("From a message's storage to its write to the sockets of this node").publishPercentileHistogram()
+        .register(registry);
+    pubsubLag = Timer.builder("roomcast_redis_pubsub_lag")
+        .description("From a message's storage in Redis to its arrival on this node's subscription")
+        .publishPercentileHistogram().register(registry);
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, Counter.builder("roomcast_errors").tag("code", code.wire())
           .description("Error replies sent to clients, by code").register(registry));
@@ -94,6 +108,10 @@ public final class Metrics {
     closes.get(code).increment();
   }
 
+  public void configReloaded(boolean applied) {
+    (applied ? configApplied : configRejected).increment();
+  }
+
   public void typingDropped() {
     typingDropped.increment();
   }
@@ -108,6 +126,15 @@ public final class Metrics {
 
   public void backfilled(int count) {
     backfilled.increment(count);
+  }
+
+  /** Once per fan-out (not per recipient): the message was stored at {@code storedAtMs}. */
+  public void delivered(long storedAtMs) {
+    deliveryLatency.record(Math.max(0, System.currentTimeMillis() - storedAtMs), TimeUnit.MILLISECONDS);
+  }
+
+  public void pubsubLag(long storedAtMs) {
+    pubsubLag.record(Math.max(0, System.currentTimeMillis() - storedAtMs), TimeUnit.MILLISECONDS);
   }
 
   public void publishLatency(long nanos) {

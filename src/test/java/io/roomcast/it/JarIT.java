@@ -9,6 +9,7 @@ import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,25 @@ class JarIT extends NodeTest {
       ann.take(f -> WsClient.isPresence(f, "join", "bob"));
       String id = ann.say("shared", "across jars");
       assertThat(bob.event("message").getString("id")).isEqualTo(id);
+    }
+  }
+
+  @Test
+  @DisplayName("CHAT_LOG_FORMAT=json: every log line is a JSON object carrying the node id")
+  void jsonLogs() {
+    try (JarNode node = JarNode.start(dir, Map.of("CHAT_LOG_FORMAT", "json", "CHAT_NODE_ID", "json-node"))) {
+      node.terminate();
+      node.awaitExit(Duration.ofSeconds(30));
+      List<String> lines = node.log().lines().filter(l -> !l.isBlank()).toList();
+      assertThat(lines).hasSizeGreaterThan(2);
+      for (String line : lines) {
+        JsonObject json = new JsonObject(line);
+        assertThat(json.getString("node")).as(line).isEqualTo("json-node");
+        assertThat(json.getString("level")).isNotBlank();
+        assertThat(json.getString("msg")).isNotNull();
+        assertThat(json.getString("ts")).isNotBlank();
+      }
+      assertThat(lines).anyMatch(l -> l.contains("listening on"));
     }
   }
 }

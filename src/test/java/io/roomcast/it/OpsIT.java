@@ -65,6 +65,8 @@ class OpsIT {
       bob.event("message");
       Await.until("messages counted", Duration.ofSeconds(5), () -> node.metric("roomcast_messages_in_total") == 1.0
           && node.metric("roomcast_messages_out_total") == 2.0);
+      assertThat(node.metric("roomcast_delivery_latency_seconds_count")).as("delivery latency measured")
+          .isGreaterThanOrEqualTo(1.0);
       ann.expect("error", new JsonObject().put("type", "send").put("room", "elsewhere").put("text", "x"));
       assertThat(node.metric("roomcast_errors_total{code=\"not_joined\"}")).isEqualTo(1.0);
     }

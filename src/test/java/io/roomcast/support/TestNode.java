@@ -26,6 +26,7 @@ public final class TestNode implements AutoCloseable {
     settings.putAll(env);
     vertx = ChatServer.newVertx(name);
     node = Await.result(ConfigLoader.load(vertx, settings).compose(cfg -> ChatServer.start(vertx, cfg, name)));
+    ChatServer.watchConfig(node, settings);
   }
 
   /** Starts a node; {@code env} holds extra settings by environment name, e.g. {@code CHAT_SEND_BURST}. */
