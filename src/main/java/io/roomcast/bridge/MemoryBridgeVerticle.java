@@ -115,6 +115,7 @@ public final class MemoryBridgeVerticle extends VerticleBase {
     Room room = new Room();
     rooms.put(name, room);
     metrics.rooms(rooms.size());
+    metrics.localRooms(rooms.size());
     vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.roomCreated(ServerFrames.roomCreated(name)));
     return room;
   }

@@ -551,6 +551,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
     }
     Set<String> sessions = local.computeIfAbsent(j.room(), r -> new HashMap<>())
         .computeIfAbsent(j.user(), u -> new LinkedHashSet<>());
+    metrics.localRooms(local.size());
     boolean first = sessions.isEmpty();
     if (!sessions.add(j.session())) {
       first = false;
@@ -637,6 +638,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       if (users.isEmpty()) {
         local.remove(room);
         lastForwarded.remove(room);
+        metrics.localRooms(local.size());
       }
       return true;
     }

@@ -16,6 +16,7 @@ public final class Metrics {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger roomJoins = new AtomicInteger();
   private final AtomicInteger rooms = new AtomicInteger();
+  private final AtomicInteger localRooms = new AtomicInteger();
   private final Counter messagesIn;
   private final Counter messagesOut;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -37,6 +38,8 @@ public final class Metrics {
         .description("Rooms joined, counted once per connection and room").register(registry);
     Gauge.builder("roomcast_rooms", rooms, AtomicInteger::get)
         .description("Rooms known to this node's broker").register(registry);
+    Gauge.builder("roomcast_local_rooms", localRooms, AtomicInteger::get)
+        .description("Rooms with members connected to this node").register(registry);
     messagesIn = Counter.builder("roomcast_messages_in").description("Messages accepted from clients")
         .register(registry);
     messagesOut = Counter.builder("roomcast_messages_out")
@@ -94,6 +97,10 @@ public final class Metrics {
 
   public void rooms(int count) {
     rooms.set(count);
+  }
+
+  public void localRooms(int count) {
+    localRooms.set(count);
   }
 
   public void messageIn() {

@@ -61,6 +61,7 @@ class OpsIT {
       ann.join("m");
       bob.join("m");
       assertThat(node.metric("roomcast_room_joins")).isEqualTo(2.0);
+      assertThat(node.metric("roomcast_local_rooms")).isEqualTo(1.0);
       ann.say("m", "one");
       bob.event("message");
       Await.until("messages counted", Duration.ofSeconds(5), () -> node.metric("roomcast_messages_in_total") == 1.0
