@@ -1,67 +1,21 @@
-// A small client for protocol v1: name, rooms, join, send, messages, members, typing.
-// Text is always inserted with textContent, never as HTML.
+// The web chat, built on the client library. Text is always inserted with textContent, never as HTML.
+import { RoomcastClient, compareIds } from './roomcast.js';
+
 const $ = (id) => document.getElementById(id);
-const state = { ws: null, user: null, room: null, joined: new Set(), messages: new Map(), members: new Map(),
-  pending: new Map(), nextRef: 1, typingTimers: new Map(), lastTyping: 0 };
+let chat = null;
+let current = null;
+const messages = new Map(); // room -> Map(id -> message)
+const members = new Map(); // room -> Set(user)
+const typingTimers = new Map(); // user -> timer
+let lastTyping = 0;
 
-function setStatus(s) {
-  $('status').textContent = s;
-  $('status').className = 'status ' + s;
-}
+function showError(text) { $('error').textContent = text || ''; }
 
-function showError(text) {
-  $('error').textContent = text || '';
-}
-
-function request(frame) {
-  const ref = String(state.nextRef++);
-  return new Promise((resolve, reject) => {
-    state.pending.set(ref, { resolve, reject });
-    state.ws.send(JSON.stringify({ ...frame, ref }));
-  });
-}
-
-function connect(name) {
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = name ? '?user=' + encodeURIComponent(name) : '';
-  const ws = new WebSocket(proto + '//' + location.host + '/ws' + query);
-  state.ws = ws;
-  setStatus('reconnecting');
-  ws.onmessage = (e) => onFrame(JSON.parse(e.data));
-  ws.onclose = (e) => {
-    setStatus('offline');
-    showError(e.code === 1000 ? '' : 'connection closed (' + e.code + (e.reason ? ': ' + e.reason : '') + ')');
-    for (const p of state.pending.values()) p.reject(new Error('connection closed'));
-    state.pending.clear();
-  };
-}
-
-async function onWelcome(frame) {
-  state.user = frame.user;
-  setStatus('connected');
-  showError('');
-  $('login').hidden = true;
-  $('chat').hidden = false;
-  const reply = await request({ type: 'rooms' });
-  reply.rooms.forEach(addRoom);
-  for (const room of state.joined) await join(room);
-}
-
-function onFrame(frame) {
-  if (frame.ref && state.pending.has(frame.ref)) {
-    const p = state.pending.get(frame.ref);
-    state.pending.delete(frame.ref);
-    if (frame.type === 'error') p.reject(new Error(frame.message)); else p.resolve(frame);
-    return;
-  }
-  switch (frame.type) {
-    case 'welcome': onWelcome(frame); break;
-    case 'room': addRoom(frame.room); break;
-    case 'message': addMessage(frame); break;
-    case 'presence': onPresence(frame); break;
-    case 'typing': onTyping(frame); break;
-    case 'error': showError(frame.message); break;
-  }
+function setStatus(state) {
+  $('status').textContent = state;
+  $('status').className = 'status ' + state;
+  $('message-input').disabled = state !== 'connected' || !current;
+  $('send').disabled = $('message-input').disabled;
 }
 
 function addRoom(room) {
@@ -73,39 +27,38 @@ function addRoom(room) {
   $('rooms').appendChild(li);
 }
 
+function store(m) {
+  if (!messages.has(m.room)) messages.set(m.room, new Map());
+  messages.get(m.room).set(m.id, m);
+}
+
 async function join(room) {
-  const reply = await request({ type: 'join', room });
+  const joined = await chat.join(room);
   addRoom(room);
-  state.joined.add(room);
-  state.members.set(room, new Set(reply.members));
-  if (!state.messages.has(room)) {
-    state.messages.set(room, new Map());
-    const history = await request({ type: 'history', room, limit: 50 });
-    history.messages.forEach((m) => state.messages.get(room).set(m.id, { ...m, room }));
+  members.set(room, new Set(joined.members));
+  if (!messages.has(room)) {
+    messages.set(room, new Map());
+    (await chat.history(room, { limit: 50 })).forEach((m) => store({ ...m, room }));
   }
   select(room);
 }
 
 function select(room) {
-  state.room = room;
+  current = room;
   $('room-title').textContent = '# ' + room;
   for (const li of $('rooms').children) li.classList.toggle('current', li.dataset.room === room);
-  $('message-input').disabled = false;
-  $('send').disabled = false;
+  $('leave').disabled = false;
+  $('older').disabled = false;
+  setStatus(chat.state);
   renderMessages();
   renderMembers();
 }
 
-function addMessage(m) {
-  if (!state.messages.has(m.room)) state.messages.set(m.room, new Map());
-  state.messages.get(m.room).set(m.id, m);
-  if (m.room === state.room) renderMessages();
-}
-
 function renderMessages() {
   const box = $('messages');
-  box.replaceChildren();
-  for (const m of (state.messages.get(state.room) || new Map()).values()) {
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const sorted = [...(messages.get(current) || new Map()).values()].sort((a, b) => compareIds(a.id, b.id));
+  box.replaceChildren(...sorted.map((m) => {
     const div = document.createElement('div');
     div.className = 'msg';
     div.dataset.id = m.id;
@@ -118,42 +71,60 @@ function renderMessages() {
     text.className = 'text';
     text.textContent = m.text;
     div.append(time, who, text);
-    box.appendChild(div);
-  }
-  box.scrollTop = box.scrollHeight;
-}
-
-function onPresence(p) {
-  const members = state.members.get(p.room) || new Set();
-  if (p.event === 'join') members.add(p.user); else members.delete(p.user);
-  state.members.set(p.room, members);
-  if (p.room === state.room) renderMembers();
+    return div;
+  }));
+  if (atBottom) box.scrollTop = box.scrollHeight;
 }
 
 function renderMembers() {
-  $('members').replaceChildren(...[...(state.members.get(state.room) || [])].map((u) => {
+  $('members').replaceChildren(...[...(members.get(current) || [])].sort().map((u) => {
     const li = document.createElement('li');
     li.textContent = u;
     return li;
   }));
 }
 
-function onTyping(t) {
-  if (t.room !== state.room) return;
-  clearTimeout(state.typingTimers.get(t.user));
-  state.typingTimers.set(t.user, setTimeout(() => { state.typingTimers.delete(t.user); renderTyping(); }, 3000));
-  renderTyping();
-}
-
 function renderTyping() {
-  const users = [...state.typingTimers.keys()];
+  const users = [...typingTimers.keys()];
   $('typing').textContent = users.length ? users.join(', ') + (users.length > 1 ? ' are' : ' is') + ' typing…' : '';
 }
 
-$('login').onsubmit = (e) => {
-  e.preventDefault();
-  connect($('name').value.trim());
-};
+function start(nameOrToken) {
+  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+  const isToken = nameOrToken.split('.').length === 3;
+  chat = new RoomcastClient(isToken ? { url, token: nameOrToken } : { url, user: nameOrToken || undefined });
+  chat.on('state', setStatus);
+  chat.on('welcome', async (w) => {
+    $('me').textContent = 'as ' + w.user;
+    $('login').hidden = true;
+    $('chat').hidden = false;
+    showError('');
+    (await chat.listRooms()).forEach(addRoom);
+  });
+  chat.on('room', (r) => addRoom(r.room));
+  chat.on('message', (m) => { store(m); if (m.room === current) renderMessages(); });
+  chat.on('presence', (p) => {
+    const set = members.get(p.room) || new Set();
+    if (p.event === 'join') set.add(p.user); else set.delete(p.user);
+    members.set(p.room, set);
+    if (p.room === current) renderMembers();
+  });
+  chat.on('resumed', async (r) => {
+    members.set(r.room, new Set(r.members));
+    if (!r.recovered) (await chat.history(r.room, { limit: 50 })).forEach((m) => store({ ...m, room: r.room }));
+    if (r.room === current) { renderMembers(); renderMessages(); }
+  });
+  chat.on('typing', (t) => {
+    if (t.room !== current) return;
+    clearTimeout(typingTimers.get(t.user));
+    typingTimers.set(t.user, setTimeout(() => { typingTimers.delete(t.user); renderTyping(); }, 3000));
+    renderTyping();
+  });
+  chat.on('error', (e) => showError(e.message));
+  chat.connect().catch((e) => showError(e.message));
+}
+
+$('login').onsubmit = (e) => { e.preventDefault(); start($('name').value.trim()); };
 
 $('join-form').onsubmit = (e) => {
   e.preventDefault();
@@ -161,20 +132,39 @@ $('join-form').onsubmit = (e) => {
   if (room) join(room).then(() => { $('room-input').value = ''; }).catch((err) => showError(err.message));
 };
 
+$('leave').onclick = () => {
+  const room = current;
+  chat.leave(room).then(() => {
+    [...$('rooms').children].find((li) => li.dataset.room === room)?.classList.remove('current');
+    current = null;
+    $('room-title').textContent = '';
+    $('messages').replaceChildren();
+    $('members').replaceChildren();
+    $('leave').disabled = true;
+    $('older').disabled = true;
+    setStatus(chat.state);
+  }).catch((err) => showError(err.message));
+};
+
+$('older').onclick = async () => {
+  const known = [...(messages.get(current) || new Map()).keys()].sort(compareIds);
+  const older = await chat.history(current, known.length ? { before: known[0], limit: 50 } : { limit: 50 });
+  older.forEach((m) => store({ ...m, room: current }));
+  renderMessages();
+};
+
 $('send-form').onsubmit = (e) => {
   e.preventDefault();
   const text = $('message-input').value;
-  if (!text || !state.room) return;
-  const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
-  request({ type: 'send', room: state.room, text, key })
-    .then(() => { $('message-input').value = ''; showError(''); })
-    .catch((err) => showError(err.message));
+  if (!text || !current) return;
+  $('message-input').value = '';
+  chat.send(current, text).then(() => showError(''), (err) => showError(err.message));
 };
 
 $('message-input').oninput = () => {
   const now = Date.now();
-  if (state.room && state.ws && now - state.lastTyping > 2000) {
-    state.lastTyping = now;
-    state.ws.send(JSON.stringify({ type: 'typing', room: state.room }));
+  if (current && now - lastTyping > 2000) {
+    lastTyping = now;
+    chat.typing(current);
   }
 };

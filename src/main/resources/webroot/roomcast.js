@@ -1,0 +1,266 @@
+// Roomcast client library: protocol v1 over WebSocket, with reconnects that resume without loss.
+// An ES module with no dependencies; works in browsers and in Node (pass a WebSocket implementation).
+//
+//   const chat = new RoomcastClient({ url: 'wss://chat.example.com/ws', user: 'ann' });
+//   chat.on('message', (m) => console.log(m.user, m.text));
+//   await chat.connect();
+//   await chat.join('lobby');
+//   await chat.send('lobby', 'hello');
+
+const RECONNECT_AT_ONCE = new Set([1001, 1012, 4008]);
+
+export class RoomcastError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class RoomcastClient {
+  /**
+   * @param {object} options
+   * @param {string} options.url the server's /ws URL (ws:// or wss://)
+   * @param {string} [options.user] anonymous mode: the user name
+   * @param {string} [options.token] JWT mode: the token
+   * @param {function(): Promise<string>} [options.tokenProvider] called for a fresh token after close 4001
+   * @param {function} [options.WebSocket] a WebSocket implementation (default: the global one)
+   * @param {number} [options.requestTimeoutMs] how long a request waits for its reply (default 10000)
+   * @param {number} [options.minBackoffMs] first reconnect delay (default 250)
+   * @param {number} [options.maxBackoffMs] longest reconnect delay (default 15000)
+   */
+  constructor(options) {
+    this.options = { requestTimeoutMs: 10000, minBackoffMs: 250, maxBackoffMs: 15000, ...options };
+    this.WebSocket = options.WebSocket || globalThis.WebSocket;
+    this.handlers = new Map();
+    this.pending = new Map(); // ref -> { resolve, reject, timer }
+    this.rooms = new Map(); // room -> last message id seen (or null)
+    this.unsent = new Map(); // idempotency key -> { room, text, resolve, reject }
+    this.nextRef = 1;
+    this.attempt = 0;
+    this.state = 'offline';
+    this.user = null;
+    this.closedByUser = false;
+  }
+
+  /**
+   * Registers a handler for an event type: message, presence, typing, room, error, state (connecting, connected,
+   * reconnecting, offline), welcome, resumed ({room, recovered, members} after a rejoin), reconnect ({code, delay}).
+   */
+  on(type, handler) {
+    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
+    this.handlers.get(type).add(handler);
+    return () => this.handlers.get(type).delete(handler);
+  }
+
+  emit(type, payload) {
+    for (const h of this.handlers.get(type) || []) {
+      try { h(payload); } catch (e) { setTimeout(() => { throw e; }); }
+    }
+  }
+
+  setState(state) {
+    if (this.state !== state) {
+      this.state = state;
+      this.emit('state', state);
+    }
+  }
+
+  /** Opens the connection; resolves with the welcome frame. Reconnects by itself afterwards. */
+  connect() {
+    this.closedByUser = false;
+    return new Promise((resolve, reject) => {
+      this.welcomed = { resolve, reject };
+      this.open();
+    });
+  }
+
+  open() {
+    const url = new URL(this.options.url);
+    if (this.options.token) url.searchParams.set('token', this.options.token);
+    else if (this.options.user) url.searchParams.set('user', this.options.user);
+    this.setState(this.attempt === 0 && this.user === null ? 'connecting' : 'reconnecting');
+    let ws;
+    try {
+      ws = new this.WebSocket(url.toString());
+    } catch (e) {
+      this.scheduleReconnect(1006);
+      return;
+    }
+    this.ws = ws;
+    ws.onmessage = (e) => this.onFrame(JSON.parse(typeof e.data === 'string' ? e.data : e.data.toString()));
+    ws.onclose = (e) => this.onClose(ws, e.code, e.reason);
+    ws.onerror = () => {};
+  }
+
+  async onFrame(frame) {
+    const pending = frame.ref && this.pending.get(frame.ref);
+    if (pending) {
+      this.pending.delete(frame.ref);
+      clearTimeout(pending.timer);
+      if (frame.type === 'error') pending.reject(new RoomcastError(frame.code, frame.message));
+      else pending.resolve(frame);
+      return;
+    }
+    switch (frame.type) {
+      case 'welcome':
+        this.user = frame.user;
+        this.attempt = 0;
+        this.setState('connected');
+        this.emit('welcome', frame);
+        if (this.welcomed) { this.welcomed.resolve(frame); this.welcomed = null; }
+        await this.resume();
+        break;
+      case 'message': {
+        const last = this.rooms.get(frame.room);
+        // ids increase per room: anything not newer than the last one seen was already delivered
+        if (this.rooms.has(frame.room) && last && compareIds(frame.id, last) <= 0) return;
+        if (this.rooms.has(frame.room)) this.rooms.set(frame.room, frame.id);
+        this.emit('message', frame);
+        break;
+      }
+      default:
+        this.emit(frame.type, frame);
+    }
+  }
+
+  /** After a reconnect: rejoin every room from its last id, then retry the sends not acknowledged yet. */
+  async resume() {
+    for (const [room, since] of this.rooms) {
+      try {
+        const joined = await this.request(since ? { type: 'join', room, since } : { type: 'join', room });
+        this.emit('resumed', { room, recovered: joined.recovered, members: joined.members });
+      } catch (e) {
+        this.emit('error', e);
+      }
+    }
+    for (const [key, s] of this.unsent) this.trySend(key, s);
+  }
+
+  onClose(ws, code, reason) {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new RoomcastError('closed', 'connection closed'));
+    }
+    this.pending.clear();
+    if (this.closedByUser) { this.setState('offline'); return; }
+    if (code === 1009) {
+      // the client sent something too large: reconnecting would not help
+      this.setState('offline');
+      this.emit('error', new RoomcastError('too_large', reason || 'message too large'));
+      if (this.welcomed) { this.welcomed.reject(new RoomcastError('too_large', 'closed')); this.welcomed = null; }
+      return;
+    }
+    this.scheduleReconnect(code);
+  }
+
+  async scheduleReconnect(code) {
+    this.setState('reconnecting');
+    if (code === 4001 && this.options.tokenProvider) {
+      try { this.options.token = await this.options.tokenProvider(); } catch (e) { this.emit('error', e); }
+    }
+    let delay;
+    if (RECONNECT_AT_ONCE.has(code)) {
+      delay = Math.random() * 200; // restarts and drains: go at once, with a little jitter against storms
+    } else if (code === 4029) {
+      delay = 30000 + Math.random() * 30000; // the rate limit was abused: back off
+    } else {
+      const cap = Math.min(this.options.maxBackoffMs, this.options.minBackoffMs * 2 ** this.attempt);
+      delay = Math.random() * cap; // full jitter
+    }
+    this.attempt++;
+    this.emit('reconnect', { code, delay });
+    this.reconnectTimer = setTimeout(() => { if (!this.closedByUser) this.open(); }, delay);
+  }
+
+  /** Sends a request and resolves with its reply (rejects with a RoomcastError for an error reply or a timeout). */
+  request(frame) {
+    return new Promise((resolve, reject) => {
+      if (!this.ws || this.ws.readyState !== 1) {
+        reject(new RoomcastError('offline', 'not connected'));
+        return;
+      }
+      const ref = String(this.nextRef++);
+      const timer = setTimeout(() => {
+        this.pending.delete(ref);
+        reject(new RoomcastError('timeout', `no reply to ${frame.type} within ${this.options.requestTimeoutMs} ms`));
+      }, this.options.requestTimeoutMs);
+      this.pending.set(ref, { resolve, reject, timer });
+      this.ws.send(JSON.stringify({ ...frame, ref }));
+    });
+  }
+
+  create(room) { return this.request({ type: 'create', room }); }
+  listRooms() { return this.request({ type: 'rooms' }).then((r) => r.rooms); }
+  members(room) { return this.request({ type: 'members', room }).then((r) => r.users); }
+  history(room, { before, limit } = {}) {
+    const frame = { type: 'history', room };
+    if (before) frame.before = before;
+    if (limit) frame.limit = limit;
+    return this.request(frame).then((r) => r.messages);
+  }
+  ping() { return this.request({ type: 'ping' }); }
+
+  /** Joins a room; after a reconnect it is rejoined from the last message id seen. */
+  async join(room) {
+    const joined = await this.request({ type: 'join', room });
+    if (!this.rooms.has(room)) this.rooms.set(room, null);
+    return joined;
+  }
+
+  async leave(room) {
+    const reply = await this.request({ type: 'leave', room });
+    this.rooms.delete(room);
+    return reply;
+  }
+
+  typing(room) {
+    if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify({ type: 'typing', room }));
+  }
+
+  /**
+   * Sends a message; resolves with its id once stored. A send caught by a disconnect is retried after the
+   * reconnect with the same idempotency key, so it is stored once.
+   */
+  send(room, text) {
+    const key = randomKey();
+    return new Promise((resolve, reject) => {
+      const s = { room, text, resolve, reject };
+      this.unsent.set(key, s);
+      this.trySend(key, s);
+    });
+  }
+
+  trySend(key, s) {
+    this.request({ type: 'send', room: s.room, text: s.text, key }).then((reply) => {
+      this.unsent.delete(key);
+      s.resolve(reply.id);
+    }, (e) => {
+      if (['closed', 'offline', 'timeout', 'unavailable'].includes(e.code)) return; // retried after reconnect
+      if (e.code === 'rate_limited') { setTimeout(() => this.unsent.has(key) && this.trySend(key, s), 1000); return; }
+      this.unsent.delete(key);
+      s.reject(e);
+    });
+  }
+
+  /** Closes for good (no reconnect). */
+  close() {
+    this.closedByUser = true;
+    clearTimeout(this.reconnectTimer);
+    if (this.ws) this.ws.close(1000);
+    this.setState('offline');
+  }
+}
+
+/** Message ids are "<ms>-<seq>": compared numerically. */
+export function compareIds(a, b) {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am !== bm ? am - bm : as - bs;
+}
+
+function randomKey() {
+  if (globalThis.crypto && globalThis.crypto.randomUUID) return globalThis.crypto.randomUUID();
+  return Date.now().toString(36) + Math.random().toString(36).slice(2);
+}

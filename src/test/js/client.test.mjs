@@ -1,0 +1,92 @@
+// The client library in Node: reconnect and resume against real nodes, close-code handling, request timeouts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket, WebSocketServer } from 'ws';
+import { RoomcastClient } from '../../main/resources/webroot/roomcast.js';
+import { startRedis, startNode, post, waitFor, freePort } from './harness.mjs';
+
+test('resumes after its node restarts: every message sent meanwhile arrives once, in order', async () => {
+  const redis = await startRedis();
+  const a = await startNode({ REDIS_URL: redis.url, CHAT_DRAIN_SECONDS: '1', CHAT_NODE_ID: 'js-a' });
+  const b = await startNode({ REDIS_URL: redis.url, CHAT_NODE_ID: 'js-b' });
+  const chat = new RoomcastClient({ url: a.url, user: 'nora', WebSocket, minBackoffMs: 100, maxBackoffMs: 500 });
+  const seen = [];
+  chat.on('message', (m) => seen.push(m.id));
+  try {
+    await chat.connect();
+    await chat.join('js-room');
+    const first = await chat.send('js-room', 'before');
+    await waitFor('own message', () => seen.includes(first));
+    await a.stop();                                   // SIGTERM: drain, close 1012
+    await waitFor('client notices', () => chat.state !== 'connected');
+    const missed = [];
+    for (let i = 0; i < 5; i++) missed.push(await post(b, 'js-room', 'while away ' + i));
+    await a.start();                                  // same port: the client reconnects by itself
+    await waitFor('resumed', () => seen.length === 6, 30000);
+    assert.deepEqual(seen, [first, ...missed]);
+    const live = await chat.send('js-room', 'after');
+    await waitFor('live again', () => seen.includes(live));
+    assert.equal(new Set(seen).size, seen.length, 'no duplicates');
+  } finally {
+    chat.close();
+    await a.stop();
+    await b.stop();
+    redis.stop();
+  }
+});
+
+/** A fake server that closes every connection with the given code right after the welcome. */
+async function closingServer(code) {
+  const port = await freePort();
+  const wss = new WebSocketServer({ port, host: '127.0.0.1' });
+  let connections = 0;
+  wss.on('connection', (ws) => {
+    connections++;
+    ws.send(JSON.stringify({ type: 'welcome', user: 'u', session: 's', node: 'fake', protocol: 1 }));
+    setTimeout(() => ws.close(code, 'test'), 20);
+  });
+  return { url: `ws://127.0.0.1:${port}/ws`, connections: () => connections, close: () => wss.close() };
+}
+
+test('close codes: 1012 reconnects at once, 4029 backs off, 1009 does not retry, 4001 asks for a token', async () => {
+  for (const [code, expect] of [[1012, 'soon'], [4029, 'late'], [1009, 'never'], [4001, 'token']]) {
+    const server = await closingServer(code);
+    let tokenAsked = 0;
+    const chat = new RoomcastClient({ url: server.url, user: 'u', WebSocket, minBackoffMs: 100,
+      tokenProvider: async () => { tokenAsked++; return 'fresh'; } });
+    const plans = [];
+    chat.on('reconnect', (r) => plans.push(r));
+    try {
+      await chat.connect();
+      await waitFor('close ' + code, () => chat.state !== 'connected');
+      if (expect === 'never') {
+        await waitFor('offline', () => chat.state === 'offline');
+        assert.equal(server.connections(), 1, '1009: no second connection');
+        assert.deepEqual(plans, []);
+      } else {
+        await waitFor('a reconnect plan', () => plans.length > 0);
+        assert.equal(plans[0].code, code);
+        if (expect === 'soon') assert.ok(plans[0].delay < 250, `1012 reconnects at once (${plans[0].delay})`);
+        if (expect === 'late') assert.ok(plans[0].delay >= 30000, `4029 backs off (${plans[0].delay})`);
+        if (expect === 'token') assert.ok(tokenAsked >= 1, 'a fresh token was asked for');
+      }
+    } finally {
+      chat.close();
+      server.close();
+    }
+  }
+});
+
+test('a request without a reply rejects with a timeout', async () => {
+  const port = await freePort();
+  const wss = new WebSocketServer({ port, host: '127.0.0.1' });
+  wss.on('connection', (ws) => ws.send(JSON.stringify({ type: 'welcome', user: 'u', session: 's', node: 'n', protocol: 1 })));
+  const chat = new RoomcastClient({ url: `ws://127.0.0.1:${port}/ws`, user: 'u', WebSocket, requestTimeoutMs: 200 });
+  try {
+    await chat.connect();
+    await assert.rejects(chat.ping(), (e) => e.code === 'timeout');
+  } finally {
+    chat.close();
+    wss.close();
+  }
+});
