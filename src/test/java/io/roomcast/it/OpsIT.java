@@ -105,5 +105,9 @@ class OpsIT {
     HttpResponse<String> script = Http.get(node.port(), "/app.js");
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.body()).contains("/ws").doesNotContain("innerHTML");
+    HttpResponse<String> library = Http.get(node.port(), "/roomcast.js");
+    assertThat(library.statusCode()).isEqualTo(200);
+    assertThat(library.headers().firstValue("content-type").orElse("")).contains("javascript");
+    assertThat(library.body()).contains("export class RoomcastClient");
   }
 }

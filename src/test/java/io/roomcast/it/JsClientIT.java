@@ -1,0 +1,63 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.roomcast.support.JarNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the JavaScript tests (src/test/js) with Node's test runner: the client library against real nodes, and the
+ * web chat in headless Chromium. They need Node.js, `npm ci --prefix src/test/js` and Debian's chromium, which
+ * .ci/run installs; where they are missing the tests are skipped, not failed.
+ */
+class JsClientIT {
+  private static final Path DIR = Path.of("src/test/js");
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void run(String file) throws IOException, InterruptedException {
+    assumeTrue(onPath("node"), "Node.js is not installed");
+    assumeTrue(Files.isDirectory(DIR.resolve("node_modules/ws")), "run npm ci --prefix src/test/js first");
+    List<String> cmd = new ArrayList<>(List.of("node", "--test", "--test-concurrency=1", file));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectErrorStream(true);
+    pb.environment().put("ROOMCAST_JAR", JarNode.jar().toAbsolutePath().toString());
+    pb.environment().put("ROOMCAST_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment().put("ROOMCAST_SCREENSHOTS", Path.of("target/browser-screenshots").toAbsolutePath().toString());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    System.out.println(output);
+    assertThat(p.exitValue()).as("node --test %s:%n%s", file, output).isZero();
+    assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
+  }
+
+  @Test
+  @DisplayName("the client library in Node: reconnect and resume, close codes, request timeouts")
+  void library() throws Exception {
+    run("client.test.mjs");
+  }
+
+  @Test
+  @DisplayName("the web chat in headless Chromium: two nodes, presence, typing, literal HTML, restart without loss")
+  void browser() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of(System.getenv().getOrDefault("ROOMCAST_CHROMIUM", "/usr/bin/chromium"))),
+        "Chromium is not installed");
+    run("browser.test.mjs");
+  }
+}
