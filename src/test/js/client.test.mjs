@@ -21,9 +21,12 @@ test('resumes after its node restarts: every message sent meanwhile arrives once
     await waitFor('client notices', () => chat.state !== 'connected');
     const missed = [];
     for (let i = 0; i < 5; i++) missed.push(await post(b, 'js-room', 'while away ' + i));
+    const queued = chat.send('js-room', 'sent while offline');  // retried with its key after the reconnect
     await a.start();                                  // same port: the client reconnects by itself
-    await waitFor('resumed', () => seen.length === 6, 30000);
-    assert.deepEqual(seen, [first, ...missed]);
+    const queuedId = await queued;
+    await waitFor('resumed', () => seen.length === 7, 30000);
+    assert.deepEqual(seen.slice(0, 6), [first, ...missed]);
+    assert.equal(seen[6], queuedId);
     const live = await chat.send('js-room', 'after');
     await waitFor('live again', () => seen.includes(live));
     assert.equal(new Set(seen).size, seen.length, 'no duplicates');
