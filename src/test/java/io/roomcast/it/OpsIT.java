@@ -6,34 +6,19 @@ import io.roomcast.support.Await;
 import io.roomcast.support.Http;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Health, readiness, metrics and the web page, as an operator and a browser see them. */
-class OpsIT {
-  private TestNode node;
-  private Vertx clientVertx;
-  private WebSocketClient client;
-
+class OpsIT extends NodeTest {
   @BeforeEach
-  void start() {
+  void startNode() {
     node = TestNode.start(Map.of("CHAT_BRIDGE_TIMEOUT_MS", "500"));
-    clientVertx = Vertx.vertx();
-    client = WsClient.newClient(clientVertx);
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(clientVertx.close());
-    node.close();
   }
 
   @Test

@@ -2,34 +2,18 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.support.Await;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Presence counts users, not connections: a user with two tabs is one member. */
-class PresenceIT {
-  private TestNode node;
-  private Vertx clientVertx;
-  private WebSocketClient client;
-
+class PresenceIT extends NodeTest {
   @BeforeEach
-  void start() {
+  void startNode() {
     node = TestNode.start();
-    clientVertx = Vertx.vertx();
-    client = WsClient.newClient(clientVertx);
-  }
-
-  @AfterEach
-  void stop() {
-    Await.result(clientVertx.close());
-    node.close();
   }
 
   @Test
