@@ -135,6 +135,9 @@ final class Session {
   boolean write(RoomEvent event) {
     // the socket may be closed before its close handler ran: writing to it (or asking writeQueueFull) would throw
     if (closed || closing != null || ws.isClosed()) {
+      if (closing == CloseCode.TOO_SLOW && event.kind() == RoomEvent.Kind.MESSAGE) {
+        gateway.metrics().messageDropped();
+      }
       return false;
     }
     if (event.kind() == RoomEvent.Kind.RESYNC) {
@@ -152,6 +155,7 @@ final class Session {
         LOG.info("closing session {} of {}: more than {} bytes waiting, the client does not read", id, user,
             gateway.settings().maxPendingBytes());
         close(CloseCode.TOO_SLOW);
+        gateway.metrics().messageDropped();
         return false;
       }
     }

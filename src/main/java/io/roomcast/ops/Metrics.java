@@ -22,6 +22,7 @@ public final class Metrics {
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
   private final Counter typingDropped;
+  private final Counter messagesDropped;
   private final Counter configApplied;
   private final Counter configRejected;
   private final Counter redisReconnects;
@@ -52,6 +53,9 @@ public final class Metrics {
         .description("Changes of the mounted config file, applied or rejected").register(registry);
     configRejected = Counter.builder("roomcast_config_reloads").tag("result", "rejected")
         .description("Changes of the mounted config file, applied or rejected").register(registry);
+    messagesDropped = Counter.builder("roomcast_messages_dropped")
+        .description("Message events not written to a client being closed as too slow (it resumes from its last id)")
+        .register(registry);
     typingDropped = Counter.builder("roomcast_typing_dropped")
         .description("Typing events not sent to clients that were not reading").register(registry);
     redisReconnects = Counter.builder("roomcast_redis_reconnects")
@@ -117,6 +121,10 @@ public final class Metrics {
 
   public void configReloaded(boolean applied) {
     (applied ? configApplied : configRejected).increment();
+  }
+
+  public void messageDropped() {
+    messagesDropped.increment();
   }
 
   public void typingDropped() {

@@ -70,6 +70,7 @@ class SlowClientIT {
       Await.until("the slow client is closed with 4008", Duration.ofSeconds(10),
           () -> node.metric("roomcast_closes_total{code=\"4008\"}") == 1.0);
       assertThat(node.metric("roomcast_typing_dropped_total")).as("typing dropped before the close").isPositive();
+      assertThat(node.metric("roomcast_messages_dropped_total")).as("messages it will resume").isPositive();
       slow.resume();
       assertThat(slow.awaitClose()).isEqualTo((short) 4008);
       assertThat(fast.isClosed()).isFalse();
