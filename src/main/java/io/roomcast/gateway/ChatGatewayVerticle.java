@@ -19,7 +19,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
@@ -261,10 +260,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   io.vertx.core.Vertx runtime() {
     return vertx;
-  }
-
-  NodeState state() {
-    return state;
   }
 
   ChatConfig settings() {
