@@ -1,12 +1,10 @@
 package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
-import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,12 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** JWT mode and the origin allow-list, over real WebSockets. */
 class SecurityIT extends NodeTest {
   private static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
-
-  private int refusedStatus(String uri, Map<String, String> headers) {
-    Throwable err = catchThrowable(() -> WsClient.connect(client, node.port(), uri, headers).close());
-    assertThat(err).as("upgrade refused").isInstanceOf(UpgradeRejectedException.class);
-    return ((UpgradeRejectedException) err).getStatus();
-  }
 
   @Test
   @DisplayName("HS256: a valid token (query or header) connects as its sub; missing, forged or expired get 401")
@@ -39,14 +31,14 @@ class SecurityIT extends NodeTest {
         Map.of("Authorization", "Bearer " + tokens.issue("bob")))) {
       assertThat(viaHeader.user()).isEqualTo("bob");
     }
-    assertThat(refusedStatus("/ws", Map.of())).as("no token").isEqualTo(401);
-    assertThat(refusedStatus("/ws?user=mallory", Map.of())).as("anonymous name in JWT mode").isEqualTo(401);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws", Map.of())).as("no token").isEqualTo(401);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=mallory", Map.of())).as("anonymous name in JWT mode").isEqualTo(401);
     String forged = Tokens.hs256(vertx, "another-secret-of-sufficient-length-here").issue("alice");
-    assertThat(refusedStatus("/ws?token=" + forged, Map.of())).as("bad signature").isEqualTo(401);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + forged, Map.of())).as("bad signature").isEqualTo(401);
     String expired = tokens.issue("alice", -60, new JsonObject());
-    assertThat(refusedStatus("/ws?token=" + expired, Map.of())).as("expired").isEqualTo(401);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + expired, Map.of())).as("expired").isEqualTo(401);
     String badSub = tokens.issue("has space", 3600, new JsonObject());
-    assertThat(refusedStatus("/ws", Map.of("Authorization", "Bearer " + badSub))).isEqualTo(401);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws", Map.of("Authorization", "Bearer " + badSub))).isEqualTo(401);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -59,7 +51,7 @@ class SecurityIT extends NodeTest {
       assertThat(c.user()).isEqualTo("carol");
     }
     String other = Tokens.withNewKey(vertx, algorithm).issue("carol");
-    assertThat(refusedStatus("/ws?token=" + other, Map.of())).isEqualTo(401);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + other, Map.of())).isEqualTo(401);
   }
 
   @Test
@@ -99,7 +91,7 @@ class SecurityIT extends NodeTest {
     node = TestNode.start(Map.of("CHAT_ALLOWED_ORIGINS", "https://chat.example.com,http://localhost:8080"));
     for (String evil : new String[] {"https://evil.example", "https://chat.example.com.evil.io",
         "http://chat.example.com", "https://chat.example.com:444", "null"}) {
-      assertThat(refusedStatus("/ws?user=x", Map.of("Origin", evil))).as(evil).isEqualTo(403);
+      assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=x", Map.of("Origin", evil))).as(evil).isEqualTo(403);
     }
     try (WsClient ok = WsClient.connect(client, node.port(), "/ws?user=x", Map.of("Origin", "https://chat.example.com"))) {
       assertThat(ok.user()).isEqualTo("x");

@@ -64,6 +64,22 @@ public final class WsClient implements AutoCloseable {
     return c;
   }
 
+  /** The HTTP status an upgrade to {@code uri} is refused with; fails the test if it is accepted. */
+  public static int refusedStatus(WebSocketClient client, int port, String uri, Map<String, String> headers) {
+    Throwable err = org.assertj.core.api.Assertions.catchThrowable(() -> connect(client, port, uri, headers).close());
+    assertThat(err).as("upgrade of %s refused", uri).isInstanceOf(io.vertx.core.http.UpgradeRejectedException.class);
+    return ((io.vertx.core.http.UpgradeRejectedException) err).getStatus();
+  }
+
+  /** Whether {@code user} can connect now (the connection is closed again at once). */
+  public static boolean connects(WebSocketClient client, int port, String user) {
+    try (WsClient c = connect(client, port, user)) {
+      return true;
+    } catch (Throwable refused) {
+      return false;
+    }
+  }
+
   public static WebSocketClient newClient(Vertx vertx) {
     return vertx.createWebSocketClient();
   }
