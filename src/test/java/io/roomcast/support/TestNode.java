@@ -23,6 +23,8 @@ public final class TestNode implements AutoCloseable {
     settings.put("PORT", "0");
     settings.put("CHAT_NODE_ID", name);
     settings.put("CHAT_GATEWAY_INSTANCES", "2");
+    // quiet test runs: what a node logs at INFO is checked by the tests that start real processes
+    settings.put("CHAT_LOG_LEVEL", "WARN");
     settings.putAll(env);
     vertx = ChatServer.newVertx(name);
     node = Await.result(ConfigLoader.load(vertx, settings).compose(cfg -> ChatServer.start(vertx, cfg, name)));
