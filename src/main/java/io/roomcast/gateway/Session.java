@@ -145,21 +145,43 @@ final class Session {
       close(CloseCode.GOING_AWAY);
       return false;
     }
+    return enqueue(event.frame(), event.kind());
+  }
+
+  /**
+   * Writes a reply or a frame for this session only. Replies still go out while a close waits for them, except when
+   * the close is for slowness: then the client reads nothing more anyway, and resumes after reconnecting.
+   */
+  private void write(Buffer frame) {
+    if (!closed && !ws.isClosed() && closing != CloseCode.TOO_SLOW) {
+      enqueue(frame, null);
+    }
+  }
+
+  /**
+   * The one way out to the socket, for events and replies alike: everything counts toward the bound on what may wait
+   * for a client. The socket's queue counts as full at half of {@code maxPendingBytes}; what is written while it is
+   * full adds up in {@code overflow}, and past the other half the client is closed with 4008. Typing events
+   * ({@code kind} TYPING) are dropped instead while the queue is full; {@code kind} is null for a reply.
+   */
+  private boolean enqueue(Buffer frame, RoomEvent.Kind kind) {
     if (ws.writeQueueFull()) {
-      if (event.kind() == RoomEvent.Kind.TYPING) {
+      if (kind == RoomEvent.Kind.TYPING) {
         gateway.metrics().typingDropped();
         return false;
       }
-      overflow += event.frame().length();
+      overflow += frame.length();
       if (overflow > gateway.settings().maxPendingBytes() / 2) {
         LOG.info("closing session {} of {}: more than {} bytes waiting, the client does not read", id, user,
             gateway.settings().maxPendingBytes());
         close(CloseCode.TOO_SLOW);
-        gateway.metrics().messageDropped();
+        if (kind == RoomEvent.Kind.MESSAGE) {
+          gateway.metrics().messageDropped();
+        }
         return false;
       }
     }
-    ws.writeFrame(TextFrames.of(event.frame()));
+    ws.writeFrame(TextFrames.of(frame));
     return true;
   }
 
@@ -392,13 +414,6 @@ final class Session {
     write(ServerFrames.error(code, message, ref));
   }
 
-  /** Writes a reply or a frame for this session only (replies still go out while a close waits for them). */
-  private void write(Buffer frame) {
-    if (!closed && !ws.isClosed()) {
-      ws.writeFrame(TextFrames.of(frame));
-    }
-  }
-
   private void onException(Throwable t) {
     if (t instanceof CorruptedWebSocketFrameException corrupted) {
       // a protocol violation Netty detected (invalid UTF-8, a frame beyond the hard size limit): Netty stops
@@ -416,12 +431,15 @@ final class Session {
     }
   }
 
-  /** Closes with {@code code} once the requests already accepted have been answered. */
+  /**
+   * Closes with {@code code} once the requests already accepted have been answered; at once for a client too slow to
+   * read them.
+   */
   void close(CloseCode code) {
     if (closing == null) {
       closing = code;
       gateway.metrics().closed(code);
-      if (inFlight == 0) {
+      if (inFlight == 0 || code == CloseCode.TOO_SLOW) {
         closeNow();
       }
     }

@@ -30,7 +30,8 @@ class SlowClientIT {
         "CHAT_SEND_BURST", "100000", "CHAT_SEND_RATE_PER_SECOND", "100000"));
     vertx = Vertx.vertx();
     // a small receive buffer, so the kernel absorbs little once the slow client stops reading
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8192));
+    client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8192)
+        .setMaxFrameSize(1 << 24).setMaxMessageSize(1 << 24));
   }
 
   @AfterEach
@@ -74,6 +75,62 @@ class SlowClientIT {
       slow.resume();
       assertThat(slow.awaitClose()).isEqualTo((short) 4008);
       assertThat(fast.isClosed()).isFalse();
+    }
+  }
+
+  /**
+   * The attack that filled a 512 MB heap: a connection that stops reading and keeps asking for large replies, under the
+   * rate limit. Replies count toward the same bound as events.
+   */
+  @Test
+  @DisplayName("a client that stops reading but keeps asking for history is closed with 4008; the node serves on")
+  void repliesCountTowardTheBound() {
+    try (WsClient writer = WsClient.connect(client, node.port(), "writer");
+        WsClient other = WsClient.connect(client, node.port(), "other")) {
+      writer.join("big");
+      String text = "y".repeat(4000);
+      for (int i = 0; i < 100; i++) {
+        writer.send(new JsonObject().put("type", "send").put("room", "big").put("text", text));
+      }
+      writer.expect("history", new JsonObject().put("type", "history").put("room", "big").put("limit", 1));
+      WsClient reader = WsClient.connect(client, node.port(), "reader");
+      reader.pause();
+      JsonObject history = new JsonObject().put("type", "history").put("room", "big").put("limit", 100);
+      for (int i = 0; i < 200 && node.metric("roomcast_closes_total{code=\"4008\"}") == 0.0; i++) {
+        reader.send(history);
+        if (i % 20 == 19) {
+          other.expect("pong", new JsonObject().put("type", "ping"));   // paces the requests a little
+        }
+      }
+      Await.until("the reader is closed with 4008", Duration.ofSeconds(10),
+          () -> node.metric("roomcast_closes_total{code=\"4008\"}") == 1.0);
+      reader.resume();
+      assertThat(reader.awaitClose()).isEqualTo((short) 4008);
+      assertThat(other.expect("history", history).getJsonArray("messages")).as("the node serves on").hasSize(100);
+    }
+  }
+
+  @Test
+  @DisplayName("a client that stops reading but keeps asking for the room list is closed with 4008")
+  void roomListRepliesCountTowardTheBound() {
+    try (WsClient creator = WsClient.connect(client, node.port(), "creator")) {
+      String prefix = "r".repeat(58);
+      for (int i = 0; i < 300; i++) {
+        creator.send(new JsonObject().put("type", "create").put("room", prefix + String.format("%04d", i)));
+      }
+      creator.expect("rooms", new JsonObject().put("type", "rooms"));
+      WsClient reader = WsClient.connect(client, node.port(), "reader");
+      reader.pause();
+      for (int i = 0; i < 2000 && node.metric("roomcast_closes_total{code=\"4008\"}") == 0.0; i++) {
+        reader.send(new JsonObject().put("type", "rooms"));
+        if (i % 50 == 49) {
+          creator.expect("pong", new JsonObject().put("type", "ping"));
+        }
+      }
+      Await.until("the reader is closed with 4008", Duration.ofSeconds(10),
+          () -> node.metric("roomcast_closes_total{code=\"4008\"}") == 1.0);
+      reader.resume();
+      assertThat(reader.awaitClose()).isEqualTo((short) 4008);
     }
   }
 }
