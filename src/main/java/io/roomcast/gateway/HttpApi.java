@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
+  /** The verified token of the call, when it used one; an API key (or anonymous mode) is unrestricted. */
+  private static final String IDENTITY = "roomcast.identity";
+
   private final ChatGatewayVerticle gateway;
 
   HttpApi(ChatGatewayVerticle gateway) {
@@ -57,6 +60,7 @@ final class HttpApi {
     } else {
       auth.verify(bearer).onComplete(ar -> {
         if (ar.succeeded() && ar.result().admin()) {
+          ctx.put(IDENTITY, ar.result());
           ctx.next();
         } else if (ar.succeeded()) {
           error(ctx, 403, ErrorCode.FORBIDDEN, "the token has no admin claim");
@@ -68,9 +72,8 @@ final class HttpApi {
   }
 
   private void post(RoutingContext ctx) {
-    String room = ctx.pathParam("room");
-    if (!Names.isValidRoom(room)) {
-      error(ctx, 400, ErrorCode.INVALID_ROOM, "room names are 1 to 64 letters, digits, '_', '.' or '-'");
+    String room = room(ctx);
+    if (room == null) {
       return;
     }
     JsonObject body;
@@ -122,14 +125,33 @@ final class HttpApi {
   }
 
   private void rooms(RoutingContext ctx) {
+    Identity identity = ctx.get(IDENTITY);
     reply(ctx, gateway.bridge().<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms())
-        .map(list -> new JsonObject().put("rooms", new JsonArray(list.rooms()))));
+        .map(list -> new JsonObject().put("rooms",
+            new JsonArray(identity == null ? list.rooms() : identity.visible(list.rooms())))));
   }
 
-  private void members(RoutingContext ctx) {
+  /**
+   * The call's room: valid, and allowed by the token's {@code rooms} claim when a token was used; else the call is
+   * answered with the error and null is returned.
+   */
+  private static String room(RoutingContext ctx) {
     String room = ctx.pathParam("room");
     if (!Names.isValidRoom(room)) {
       error(ctx, 400, ErrorCode.INVALID_ROOM, "room names are 1 to 64 letters, digits, '_', '.' or '-'");
+      return null;
+    }
+    Identity identity = ctx.get(IDENTITY);
+    if (identity != null && !identity.mayUse(room)) {
+      error(ctx, 403, ErrorCode.FORBIDDEN, "your token does not allow room " + room);
+      return null;
+    }
+    return room;
+  }
+
+  private void members(RoutingContext ctx) {
+    String room = room(ctx);
+    if (room == null) {
       return;
     }
     reply(ctx, gateway.bridge().<BridgeReply.UserList>ask(new BridgeRequest.Members(room))
@@ -137,9 +159,8 @@ final class HttpApi {
   }
 
   private void history(RoutingContext ctx) {
-    String room = ctx.pathParam("room");
-    if (!Names.isValidRoom(room)) {
-      error(ctx, 400, ErrorCode.INVALID_ROOM, "room names are 1 to 64 letters, digits, '_', '.' or '-'");
+    String room = room(ctx);
+    if (room == null) {
       return;
     }
     int limit = FrameParser.DEFAULT_HISTORY_LIMIT;

@@ -12,7 +12,7 @@ record Identity(String user, long expiresAtMs, List<String> rooms, boolean admin
     return new Identity(user, 0, null, false);
   }
 
-  /** Whether the identity may create, join or send to {@code room}. */
+  /** Whether the identity may see or use {@code room} (create, join, send, read its history and members). */
   boolean mayUse(String room) {
     if (rooms == null) {
       return true;
@@ -23,5 +23,10 @@ record Identity(String user, long expiresAtMs, List<String> rooms, boolean admin
       }
     }
     return false;
+  }
+
+  /** The rooms of {@code all} this identity may see, in their order. */
+  List<String> visible(List<String> all) {
+    return rooms == null ? all : all.stream().filter(this::mayUse).toList();
   }
 }

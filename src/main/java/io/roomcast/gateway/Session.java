@@ -273,13 +273,17 @@ final class Session {
           r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
     } else if (frame instanceof ClientFrame.Rooms r) {
       this.<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms(), r.ref(),
-          list -> write(ServerFrames.rooms(r.ref(), list.rooms())));
+          list -> write(ServerFrames.rooms(r.ref(), identity.visible(list.rooms()))));
     } else if (frame instanceof ClientFrame.History h) {
-      this.<BridgeReply.Page>ask(new BridgeRequest.History(h.room(), h.before(), h.limit()), h.ref(),
-          page -> write(ServerFrames.history(h.ref(), h.room(), page.messages())));
+      if (allowed(h.room(), h.ref())) {
+        this.<BridgeReply.Page>ask(new BridgeRequest.History(h.room(), h.before(), h.limit()), h.ref(),
+            page -> write(ServerFrames.history(h.ref(), h.room(), page.messages())));
+      }
     } else if (frame instanceof ClientFrame.Members m) {
-      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(m.room()), m.ref(),
-          list -> write(ServerFrames.members(m.ref(), m.room(), list.users())));
+      if (allowed(m.room(), m.ref())) {
+        this.<BridgeReply.UserList>ask(new BridgeRequest.Members(m.room()), m.ref(),
+            list -> write(ServerFrames.members(m.ref(), m.room(), list.users())));
+      }
     }
   }
 
@@ -360,7 +364,7 @@ final class Session {
     }
   }
 
-  /** The token's {@code rooms} claim, when it has one, limits the rooms the user may create, join or send to. */
+  /** The token's {@code rooms} claim, when it has one, limits the rooms the user may see and use at all. */
   private boolean allowed(String room, String ref) {
     if (identity.mayUse(room)) {
       return true;

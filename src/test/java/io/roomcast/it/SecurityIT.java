@@ -2,11 +2,13 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.support.Http;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -65,23 +67,67 @@ class SecurityIT extends NodeTest {
   }
 
   @Test
-  @DisplayName("the rooms claim limits create, join and send; other rooms get forbidden and nothing changes")
+  @DisplayName("the rooms claim limits every use of a room: create, join, send, history and members; rooms lists "
+      + "only allowed rooms; others get forbidden and nothing changes")
   void roomsClaim() {
     node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
-    String token = Tokens.hs256(vertx, SECRET).issue("erin", 3600,
-        new JsonObject().put("rooms", new JsonArray().add("team-*").add("lobby")));
-    try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + token, Map.of())) {
+    Tokens tokens = Tokens.hs256(vertx, SECRET);
+    String token = tokens.issue("erin", 3600, new JsonObject().put("rooms", new JsonArray().add("team-*").add("lobby")));
+    try (WsClient board = WsClient.connect(client, node.port(), "/ws?token=" + tokens.issue("boss"), Map.of());
+        WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + token, Map.of())) {
+      board.join("board");
+      board.say("board", "the board's secret plan");
       c.join("team-red");
       c.join("lobby");
       c.say("team-red", "allowed");
+      assertThat(c.expect("history", new JsonObject().put("type", "history").put("room", "team-red"))
+          .getJsonArray("messages")).hasSize(1);
       for (JsonObject refused : new JsonObject[] {
           new JsonObject().put("type", "join").put("room", "secret"),
           new JsonObject().put("type", "create").put("room", "secret"),
-          new JsonObject().put("type", "join").put("room", "team")}) {
-        assertThat(c.expect("error", refused).getString("code")).isEqualTo("forbidden");
+          new JsonObject().put("type", "join").put("room", "team"),
+          new JsonObject().put("type", "history").put("room", "board"),
+          new JsonObject().put("type", "members").put("room", "board")}) {
+        JsonObject error = c.expect("error", refused);
+        assertThat(error.getString("code")).as("%s", refused).isEqualTo("forbidden");
+        assertThat(error.encode()).doesNotContain("secret plan", "boss");
       }
       assertThat(c.expect("rooms", new JsonObject().put("type", "rooms")).getJsonArray("rooms").getList())
-          .doesNotContain("secret", "team");
+          .containsExactlyInAnyOrder("team-red", "lobby");
+      assertThat(board.expect("rooms", new JsonObject().put("type", "rooms")).getJsonArray("rooms").getList())
+          .as("no claim: every room").containsExactlyInAnyOrder("board", "team-red", "lobby");
+    }
+  }
+
+  @Test
+  @DisplayName("on the HTTP API a token's rooms claim applies too; a token without admin gets nothing at all")
+  void roomsClaimOnTheApi() {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET, "CHAT_API_KEYS", "key-for-tests-1"));
+    Tokens tokens = Tokens.hs256(vertx, SECRET);
+    Map<String, String> key = Map.of("Authorization", "Bearer key-for-tests-1");
+    String post = new JsonObject().put("text", "the board's secret plan").put("user", "boss").encode();
+    assertThat(Http.post(node.port(), "/api/rooms/board/messages", post, key).statusCode()).isEqualTo(201);
+    assertThat(Http.post(node.port(), "/api/rooms/team-red/messages", post, key).statusCode()).isEqualTo(201);
+
+    Map<String, String> limitedAdmin = Map.of("Authorization", "Bearer " + tokens.issue("ops", 3600,
+        new JsonObject().put("admin", true).put("rooms", new JsonArray().add("team-*"))));
+    for (String path : new String[] {"/api/rooms/board/messages", "/api/rooms/board/members"}) {
+      HttpResponse<String> refused = Http.get(node.port(), path, limitedAdmin);
+      assertThat(refused.statusCode()).as(path).isEqualTo(403);
+      assertThat(new JsonObject(refused.body()).getString("code")).isEqualTo("forbidden");
+      assertThat(refused.body()).doesNotContain("secret plan");
+    }
+    assertThat(Http.post(node.port(), "/api/rooms/board/messages", post, limitedAdmin).statusCode()).isEqualTo(403);
+    assertThat(Http.get(node.port(), "/api/rooms/team-red/messages", limitedAdmin).statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(Http.get(node.port(), "/api/rooms", limitedAdmin).body()).getJsonArray("rooms").getList())
+        .containsExactly("team-red");
+    assertThat(new JsonObject(Http.get(node.port(), "/api/rooms", key).body()).getJsonArray("rooms").getList())
+        .containsExactlyInAnyOrder("board", "team-red");
+
+    Map<String, String> notAdmin = Map.of("Authorization", "Bearer " + tokens.issue("erin", 3600,
+        new JsonObject().put("rooms", new JsonArray().add("team-*"))));
+    for (String path : new String[] {"/api/rooms", "/api/rooms/board/messages", "/api/rooms/team-red/members"}) {
+      assertThat(Http.get(node.port(), path, notAdmin).statusCode()).as(path).isEqualTo(403);
     }
   }
 
