@@ -12,6 +12,7 @@ import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
 import io.roomcast.config.Setting;
 import io.roomcast.gateway.ChatGatewayVerticle;
+import io.roomcast.gateway.ManagementVerticle;
 import io.roomcast.ops.Logging;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.NodeState;
@@ -22,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -44,9 +46,12 @@ public final class ChatServer {
 
   private ChatServer() {}
 
-  /** A running node: its Vertx, its settings, the port it listens on, its bridge's deployment and its state. */
-  public record Node(Vertx vertx, ChatConfig config, int port, String bridgeDeployment, NodeState state,
-      Metrics metrics) {}
+  /**
+   * A running node: its Vertx, its settings, the port it listens on, the port of its health and metrics routes (the
+   * same unless {@code managementPort} is set), its bridge's deployment and its state.
+   */
+  public record Node(Vertx vertx, ChatConfig config, int port, int managementPort, String bridgeDeployment,
+      NodeState state, Metrics metrics) {}
 
   public static void main(String[] args) {
     Vertx vertx = newVertx(REGISTRY);
@@ -73,12 +78,17 @@ public final class ChatServer {
     }, "roomcast-shutdown"));
   }
 
-  /** A Vertx with Prometheus metrics kept in its own registry (several nodes may share a JVM in tests). */
+  /**
+   * A Vertx with Prometheus metrics kept in its own registry (several nodes may share a JVM in tests), whose label
+   * values are bounded ({@link Metrics#newRegistry}).
+   */
   public static Vertx newVertx(String registryName) {
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true)
-        .setRegistryName(registryName)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+            .setEnabled(true)
+            .setRegistryName(registryName)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(Metrics.newRegistry()))
+        .build();
   }
 
   /**
@@ -100,8 +110,11 @@ public final class ChatServer {
     Metrics metrics = new Metrics(registry);
     NodeState state = new NodeState(config.maxUpgradesPerSecond());
     int port;
+    int managementPort;
     try {
       port = config.port() != 0 ? config.port() : freePort();
+      managementPort = !config.separateManagementPort() ? port
+          : config.managementPort() != 0 ? config.managementPort() : freePort();
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -110,10 +123,13 @@ public final class ChatServer {
     return vertx.deployVerticle(bridge)
         .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, state, registryName, port),
             new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))
+        .compose(bridgeId -> !config.separateManagementPort() ? Future.succeededFuture(bridgeId)
+            : vertx.deployVerticle(new ManagementVerticle(config, state, registryName, managementPort)).map(bridgeId))
         .map(bridgeId -> {
-          LOG.info("node {} listening on {}:{} with {} gateway instances and the {}", config.nodeId(), config.host(),
-              port, config.gatewayInstances(), config.redisMode() ? "Redis broker" : "in-memory broker");
-          return new Node(vertx, config, port, bridgeId, state, metrics);
+          LOG.info("node {} listening on {}:{} (health and metrics on {}) with {} gateway instances and the {}",
+              config.nodeId(), config.host(), port, managementPort == port ? "the same port" : managementPort,
+              config.gatewayInstances(), config.redisMode() ? "Redis broker" : "in-memory broker");
+          return new Node(vertx, config, port, managementPort, bridgeId, state, metrics);
         });
   }
 

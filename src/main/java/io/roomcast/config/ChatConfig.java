@@ -11,9 +11,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The node's settings, validated once at start-up. Units are in the names; see {@link Setting} and the README.
+ * The node's settings, validated once at start-up. Each component is named after its {@link Setting}'s key; units are
+ * in the names; the README's configuration table says what each one does.
  *
  * @param port HTTP port; 0 picks a free port (shared by all gateway instances)
+ * @param managementPort port of the health and metrics routes: -1 serves them on {@code port}, 0 on a free port
  * @param host interface to bind
  * @param nodeId this node's name in {@code welcome.node} and logs
  * @param gatewayInstances gateway verticle instances (event loops serving sockets)
@@ -21,11 +23,16 @@ import java.util.stream.Stream;
  * @param maxTextLength longest {@code send.text}, in Unicode code points
  * @param maxRoomsPerConnection rooms one connection may have joined at once
  * @param maxRooms rooms the broker holds at most
+ * @param roomCreateQuota rooms one user may create per {@code roomCreateWindowSeconds}
+ * @param roomCreateWindowSeconds the window of the room-creation quota
+ * @param roomIdleExpirySeconds a room without members and messages for this long is deleted; 0: never
  * @param maxPendingBytes bytes queued for a client that does not read before it is closed with 4008
  * @param sendRatePerSecond token-bucket refill rate for a connection's requests
  * @param sendBurst token-bucket capacity for a connection's requests
  * @param rateLimitStrikes refused ({@code rate_limited}) requests tolerated in a burst before closing with 4029;
  *     one strike is forgiven per second
+ * @param apiRatePerSecond token-bucket refill rate for one client address's HTTP API calls
+ * @param apiBurst token-bucket capacity for one client address's HTTP API calls
  * @param historySize messages kept per room
  * @param historyMaxAgeSeconds how long a message is kept (for history and resume)
  * @param idempotencyWindowSeconds how long a {@code send.key} is remembered
@@ -40,11 +47,15 @@ import java.util.stream.Stream;
  * @param redisPingIntervalMs how often the bridge checks that Redis answers
  * @param jwtSecret HS256 secret; with it (or a public key) connections need a JWT
  * @param jwtPublicKey PEM public key (RSA for RS256, EC for ES256)
+ * @param jwtRequireExp whether tokens without {@code exp} are refused
  * @param allowedOrigins exact origins allowed to open WebSockets; empty: no check
  * @param apiKeys keys that open the HTTP API in JWT mode
+ * @param trustedProxies addresses or CIDR ranges of proxies whose {@code X-Forwarded-For} / {@code Forwarded}
+ *     header names the client
  * @param maxConnectionsPerUser connections one user may hold across all nodes
  * @param maxConnectionsPerIp connections one client IP may hold on this node
  * @param maxUpgradesPerSecond WebSocket upgrades this node accepts per second (bursts of the same size)
+ * @param maxUpgradesPerIpPerSecond WebSocket upgrades this node accepts per second from one client IP
  * @param pingIntervalSeconds how often the server pings each connection
  * @param idleTimeoutSeconds a connection that sends nothing (not even a pong) for this long is closed
  * @param logFormat {@code text} or {@code json}
@@ -53,6 +64,7 @@ import java.util.stream.Stream;
  */
 public record ChatConfig(
     int port,
+    int managementPort,
     String host,
     String nodeId,
     int gatewayInstances,
@@ -60,10 +72,15 @@ public record ChatConfig(
     int maxTextLength,
     int maxRoomsPerConnection,
     int maxRooms,
+    int roomCreateQuota,
+    int roomCreateWindowSeconds,
+    int roomIdleExpirySeconds,
     int maxPendingBytes,
     int sendRatePerSecond,
     int sendBurst,
     int rateLimitStrikes,
+    int apiRatePerSecond,
+    int apiBurst,
     int historySize,
     int historyMaxAgeSeconds,
     int idempotencyWindowSeconds,
@@ -78,11 +95,14 @@ public record ChatConfig(
     int redisPingIntervalMs,
     String jwtSecret,
     String jwtPublicKey,
+    boolean jwtRequireExp,
     List<String> allowedOrigins,
     List<String> apiKeys,
+    List<String> trustedProxies,
     int maxConnectionsPerUser,
     int maxConnectionsPerIp,
     int maxUpgradesPerSecond,
+    int maxUpgradesPerIpPerSecond,
     int pingIntervalSeconds,
     int idleTimeoutSeconds,
     String logFormat,
@@ -91,6 +111,9 @@ public record ChatConfig(
 
   private static final Set<String> KNOWN_KEYS =
       Stream.of(Setting.values()).flatMap(s -> Stream.of(s.key(), s.env())).collect(Collectors.toUnmodifiableSet());
+  private static final RecordComponent[] COMPONENTS = ChatConfig.class.getRecordComponents();
+  /** The node id a node gets when none is configured: chosen once per process, so a config reload keeps it. */
+  private static final String DEFAULT_NODE_ID = defaultNodeId();
 
   /**
    * Builds the config from merged sources: file keys ({@code maxTextLength}) and environment names
@@ -110,14 +133,14 @@ public record ChatConfig(
       if (raw == null) {
         throw new ConfigException(s.label() + " is missing");
       }
-      v.put(s, s.numeric() ? (Object) integer(s, raw) : s.secret() ? raw.toString() : raw.toString().trim());
+      v.put(s, value(s, raw));
     }
-    if ((String) v.get(Setting.HOST) == null || ((String) v.get(Setting.HOST)).isEmpty()) {
+    if (((String) v.get(Setting.HOST)).isEmpty()) {
       throw new ConfigException(Setting.HOST.label() + " must not be empty");
     }
     String nodeId = (String) v.get(Setting.NODE_ID);
     if (nodeId.isEmpty()) {
-      nodeId = defaultNodeId();
+      v.put(Setting.NODE_ID, DEFAULT_NODE_ID);
     } else if (!nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new ConfigException(Setting.NODE_ID.label() + " must be 1 to 64 letters, digits, '_', '.' or '-'");
     }
@@ -133,10 +156,15 @@ public record ChatConfig(
     if (!jwtPublicKey.isEmpty() && !jwtPublicKey.contains("-----BEGIN PUBLIC KEY-----")) {
       throw new ConfigException(Setting.JWT_PUBLIC_KEY.label() + " must be a PEM public key (BEGIN PUBLIC KEY)");
     }
-    List<String> origins = list((String) v.get(Setting.ALLOWED_ORIGINS));
-    for (String o : origins) {
-      if (!o.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+    for (Object o : (List<?>) v.get(Setting.ALLOWED_ORIGINS)) {
+      if (!o.toString().matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
         throw new ConfigException(Setting.ALLOWED_ORIGINS.label() + " entries are scheme://host[:port], got '" + o + "'");
+      }
+    }
+    for (Object o : (List<?>) v.get(Setting.TRUSTED_PROXIES)) {
+      if (!AddressRange.isValid(o.toString())) {
+        throw new ConfigException(Setting.TRUSTED_PROXIES.label()
+            + " entries are IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8), got '" + o + "'");
       }
     }
     String logFormat = (String) v.get(Setting.LOG_FORMAT);
@@ -147,44 +175,34 @@ public record ChatConfig(
     if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(logLevel)) {
       throw new ConfigException(Setting.LOG_LEVEL.label() + " must be TRACE, DEBUG, INFO, WARN or ERROR");
     }
-    int instances = (int) v.get(Setting.GATEWAY_INSTANCES);
-    return new ChatConfig(
-        (int) v.get(Setting.PORT),
-        (String) v.get(Setting.HOST),
-        nodeId,
-        instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
-        (int) v.get(Setting.MAX_FRAME_BYTES),
-        (int) v.get(Setting.MAX_TEXT_LENGTH),
-        (int) v.get(Setting.MAX_ROOMS_PER_CONNECTION),
-        (int) v.get(Setting.MAX_ROOMS),
-        (int) v.get(Setting.MAX_PENDING_BYTES),
-        (int) v.get(Setting.SEND_RATE_PER_SECOND),
-        (int) v.get(Setting.SEND_BURST),
-        (int) v.get(Setting.RATE_LIMIT_STRIKES),
-        (int) v.get(Setting.HISTORY_SIZE),
-        (int) v.get(Setting.HISTORY_MAX_AGE_SECONDS),
-        (int) v.get(Setting.IDEMPOTENCY_WINDOW_SECONDS),
-        (int) v.get(Setting.BRIDGE_TIMEOUT_MS),
-        (int) v.get(Setting.DRAIN_SECONDS),
-        (int) v.get(Setting.PRESENCE_TTL_SECONDS),
-        redisUrl,
-        prefix,
-        (int) v.get(Setting.REDIS_POOL_SIZE),
-        (int) v.get(Setting.REDIS_RECONNECT_MIN_MS),
-        (int) v.get(Setting.REDIS_RECONNECT_MAX_MS),
-        (int) v.get(Setting.REDIS_PING_INTERVAL_MS),
-        (String) v.get(Setting.JWT_SECRET),
-        jwtPublicKey,
-        origins,
-        list((String) v.get(Setting.API_KEYS)),
-        (int) v.get(Setting.MAX_CONNECTIONS_PER_USER),
-        (int) v.get(Setting.MAX_CONNECTIONS_PER_IP),
-        (int) v.get(Setting.MAX_UPGRADES_PER_SECOND),
-        (int) v.get(Setting.PING_INTERVAL_SECONDS),
-        (int) v.get(Setting.IDLE_TIMEOUT_SECONDS),
-        logFormat,
-        logLevel,
-        (int) v.get(Setting.CONFIG_SCAN_SECONDS));
+    v.put(Setting.LOG_LEVEL, logLevel);
+    if ((int) v.get(Setting.GATEWAY_INSTANCES) == 0) {
+      v.put(Setting.GATEWAY_INSTANCES, Runtime.getRuntime().availableProcessors());
+    }
+    return build(c -> v.get(Setting.ofKey(c.getName())));
+  }
+
+  /** A config whose components come from {@code values}, in the record's order. */
+  private static ChatConfig build(java.util.function.Function<RecordComponent, Object> values) {
+    Object[] args = new Object[COMPONENTS.length];
+    Class<?>[] types = new Class<?>[COMPONENTS.length];
+    for (int i = 0; i < COMPONENTS.length; i++) {
+      args[i] = values.apply(COMPONENTS[i]);
+      types[i] = COMPONENTS[i].getType();
+    }
+    try {
+      return ChatConfig.class.getDeclaredConstructor(types).newInstance(args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Object get(RecordComponent c) {
+    try {
+      return c.getAccessor().invoke(this);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** True when connections and the HTTP API need credentials (a JWT secret or public key is set). */
@@ -197,33 +215,16 @@ public record ChatConfig(
    * config file changes.
    */
   public ChatConfig withLiveSettingsOf(ChatConfig next) {
-    RecordComponent[] parts = ChatConfig.class.getRecordComponents();
-    Object[] values = new Object[parts.length];
-    Class<?>[] types = new Class<?>[parts.length];
-    try {
-      for (int i = 0; i < parts.length; i++) {
-        String name = parts[i].getName();
-        boolean live = Setting.LIVE.stream().anyMatch(s -> s.key().equals(name));
-        values[i] = parts[i].getAccessor().invoke(live ? next : this);
-        types[i] = parts[i].getType();
-      }
-      return ChatConfig.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
+    return build(c -> Setting.LIVE.contains(Setting.ofKey(c.getName())) ? next.get(c) : get(c));
   }
 
   /** The keys whose values differ between this config and {@code other}. */
   public List<String> differences(ChatConfig other) {
     List<String> changed = new java.util.ArrayList<>();
-    try {
-      for (RecordComponent c : ChatConfig.class.getRecordComponents()) {
-        if (!java.util.Objects.equals(c.getAccessor().invoke(this), c.getAccessor().invoke(other))) {
-          changed.add(c.getName());
-        }
+    for (RecordComponent c : COMPONENTS) {
+      if (!java.util.Objects.equals(get(c), other.get(c))) {
+        changed.add(c.getName());
       }
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
     }
     return changed;
   }
@@ -231,15 +232,9 @@ public record ChatConfig(
   /** Every setting and its value, secrets masked: what start-up logs. */
   public String describe() {
     StringBuilder sb = new StringBuilder();
-    for (RecordComponent c : ChatConfig.class.getRecordComponents()) {
-      Object value;
-      try {
-        value = c.getAccessor().invoke(this);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-      boolean secret = Stream.of(Setting.values()).anyMatch(s -> s.secret() && s.key().equals(c.getName()));
-      if (secret) {
+    for (RecordComponent c : COMPONENTS) {
+      Object value = get(c);
+      if (Setting.ofKey(c.getName()).secret()) {
         value = value.toString().isEmpty() || "[]".equals(value.toString()) ? "(unset)" : "(set, masked)";
       } else if (c.getName().equals("redisUrl")) {
         value = redisUrlForLogs();
@@ -249,6 +244,11 @@ public record ChatConfig(
       sb.append(sb.length() == 0 ? "" : ", ").append(c.getName()).append('=').append(value);
     }
     return sb.toString();
+  }
+
+  /** Whether the health and metrics routes have a port of their own. */
+  public boolean separateManagementPort() {
+    return managementPort >= 0;
   }
 
   private static List<String> list(String commaSeparated) {
@@ -263,6 +263,22 @@ public record ChatConfig(
   /** The Redis URL with any password replaced, for logs. */
   public String redisUrlForLogs() {
     return redisUrl.replaceAll("//[^@/]*@", "//***@");
+  }
+
+  private static Object value(Setting s, Object raw) {
+    return switch (s.kind()) {
+      case INT -> integer(s, raw);
+      case STRING -> raw.toString().trim();
+      case SECRET -> raw.toString();
+      case LIST, SECRET_LIST -> list(raw.toString());
+      case BOOLEAN -> {
+        String b = raw.toString().trim();
+        if (!b.equals("true") && !b.equals("false")) {
+          throw new ConfigException(s.label() + " must be true or false, got '" + raw + "'");
+        }
+        yield Boolean.parseBoolean(b);
+      }
+    };
   }
 
   private static int integer(Setting s, Object raw) {

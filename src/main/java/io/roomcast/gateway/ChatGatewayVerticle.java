@@ -24,7 +24,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -96,17 +95,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/ws").handler(this::upgrade);
     new HttpApi(this).mount(router);
-    router.get("/health/live").handler(ctx -> health(ctx, true));
-    router.get("/health/ready").handler(this::ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    // every refusal the router itself makes (unknown path, bad method, malformed request) is JSON too
-    for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
-      router.errorHandler(status, ctx -> ctx.response().setStatusCode(status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new io.vertx.core.json.JsonObject().put("code", ErrorCode.BAD_REQUEST.wire())
-              .put("message", status == 404 ? "not found" : "bad request").toBuffer()));
+    if (!config.separateManagementPort()) {
+      OpsRoutes.mount(router, state, bridge, registryName);
     }
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    jsonRefusals(router);
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
@@ -117,6 +110,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(hardFrameLimit(config))
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        .setHttp2ClearTextEnabled(false)
         // a connection that neither sends nor receives anything for this long is closed: a half-sent request
         // (slowloris) included. Open WebSockets are pinged more often, and dead ones closed by Session.heartbeat
         .setIdleTimeout(config.idleTimeoutSeconds())
@@ -222,18 +216,14 @@ public final class ChatGatewayVerticle extends VerticleBase {
     }
   }
 
-  private void ready(RoutingContext ctx) {
-    if (state.draining()) {
-      health(ctx, false);
-      return;
+  /** Every refusal the router itself makes (unknown path, bad method, malformed request) is JSON too. */
+  static void jsonRefusals(Router router) {
+    for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
+      router.errorHandler(status, ctx -> ctx.response().setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new io.vertx.core.json.JsonObject().put("code", ErrorCode.BAD_REQUEST.wire())
+              .put("message", status == 404 ? "not found" : "bad request").toBuffer()));
     }
-    bridge.<BridgeReply.Status>ask(new BridgeRequest.Ping())
-        .onComplete(ar -> health(ctx, ar.succeeded() && ar.result().ready()));
-  }
-
-  private static void health(RoutingContext ctx, boolean up) {
-    ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
   }
 
   void sessionClosed(Session session) {

@@ -2,11 +2,19 @@ package io.roomcast.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +39,46 @@ public final class Metrics {
   private final Timer publishLatency;
   private final Timer deliveryLatency;
   private final Timer pubsubLag;
+
+  /** The HTTP methods recorded by name; Vert.x labels each request with its method, and any token is a method. */
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
+  /** The most values any label of Vert.x's series may take; beyond it, new series are not created. */
+  static final int MAX_LABEL_VALUES = 64;
+
+  /**
+   * A Prometheus registry whose label values are bounded, so no client can grow {@code /metrics} (and the heap)
+   * without end: unknown HTTP methods are recorded as {@code OTHER}, status codes outside 100..599 as {@code other},
+   * and every label of Vert.x's series keeps at most {@link #MAX_LABEL_VALUES} values.
+   */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith("vertx")) {
+          return id;
+        }
+        List<Tag> tags = new ArrayList<>();
+        for (Tag t : id.getTagsAsIterable()) {
+          if (t.getKey().equals("method") && !KNOWN_METHODS.contains(t.getValue())) {
+            tags.add(Tag.of("method", "OTHER"));
+          } else if (t.getKey().equals("code") && !t.getValue().matches("[1-5]\\d\\d")) {
+            tags.add(Tag.of("code", "other"));
+          } else {
+            tags.add(t);
+          }
+        }
+        return id.replaceTags(tags);
+      }
+    });
+    for (String label : List.of("method", "code", "route", "path", "address", "side", "remote", "local", "pool_type",
+        "pool_name", "client_name", "server_name", "class", "version", "failure")) {
+      registry.config().meterFilter(MeterFilter.maximumAllowableTags("vertx", label, MAX_LABEL_VALUES,
+          MeterFilter.deny()));
+    }
+    return registry;
+  }
 
   public Metrics(MeterRegistry registry) {
     Gauge.builder("roomcast_connections", connections, AtomicInteger::get)

@@ -157,14 +157,20 @@ class K8sManifestsIT {
     known.add("JAVA_TOOL_OPTIONS");
     assertThat(env.keySet()).as("every env var is a setting").allMatch(known::contains);
 
-    int containerPort = c.getPorts().get(0).getContainerPort();
-    assertThat(env.get("PORT")).isEqualTo(String.valueOf(containerPort));
+    Map<String, Integer> ports = c.getPorts().stream()
+        .collect(Collectors.toMap(p -> p.getName(), p -> p.getContainerPort()));
+    assertThat(env.get("PORT")).isEqualTo(String.valueOf(ports.get("http")));
+    assertThat(env.get("CHAT_MANAGEMENT_PORT")).as("health and metrics on a port of their own")
+        .isEqualTo(String.valueOf(ports.get("management")));
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port"))
+        .isEqualTo(String.valueOf(ports.get("management")));
     List<Probe> probes = List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe());
-    try (TestNode node = TestNode.start()) {
+    try (TestNode node = TestNode.start(Map.of("CHAT_MANAGEMENT_PORT", "0"))) {
       for (Probe p : probes) {
         HTTPGetAction get = p.getHttpGet();
-        assertThat(get.getPort().getStrVal()).isEqualTo(c.getPorts().get(0).getName());
-        assertThat(Http.get(node.port(), get.getPath()).statusCode()).as(get.getPath()).isEqualTo(200);
+        assertThat(get.getPort().getStrVal()).isEqualTo("management");
+        assertThat(Http.get(node.node().managementPort(), get.getPath()).statusCode()).as(get.getPath()).isEqualTo(200);
+        assertThat(Http.get(node.port(), get.getPath()).statusCode()).as("%s not public", get.getPath()).isEqualTo(404);
       }
     }
 
@@ -187,6 +193,22 @@ class K8sManifestsIT {
   }
 
   @Test
+  @DisplayName("the Ingress routes only the WebSocket, the HTTP API and the web page's files")
+  void ingressRoutesOnlyPublicPaths() throws IOException {
+    Ingress ingress = (Ingress) manifests().get("Ingress").get(0);
+    Map<String, String> routed = new HashMap<>();
+    ingress.getSpec().getRules().forEach(r -> r.getHttp().getPaths().forEach(p -> routed.put(p.getPath(), p.getPathType())));
+    Set<String> page = new java.util.TreeSet<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/webroot"))) {
+      files.forEach(f -> page.add("/" + f.getFileName()));
+    }
+    Set<String> expected = new java.util.TreeSet<>(page);
+    expected.addAll(List.of("/", "/ws", "/api/"));
+    assertThat(routed.keySet()).as("routed paths").isEqualTo(expected);
+    routed.forEach((path, type) -> assertThat(type).as(path).isEqualTo(path.equals("/api/") ? "Prefix" : "Exact"));
+  }
+
+  @Test
   @DisplayName("every series the Grafana dashboard queries is one the server exports")
   void dashboardUsesExportedSeries() throws IOException {
     JsonObject dashboard = new JsonObject(Files.readString(K8S.resolve("grafana-dashboard.json")));
@@ -199,7 +221,7 @@ class K8sManifestsIT {
     try (io.roomcast.support.RedisServer redis = io.roomcast.support.RedisServer.startProcess();
         TestNode node = TestNode.start(Map.of("REDIS_URL", redis.url()))) {
       TestNode.awaitReady(node);
-      String exported = Http.get(node.port(), "/metrics").body();
+      String exported = Http.get(node.node().managementPort(), "/metrics").body();
       for (String series : used) {
         assertThat(exported).as("exported: %s", series).containsPattern("(?m)^" + series + "(_bucket|_count|_sum)?[{ ]");
       }

@@ -78,6 +78,44 @@ class OpsIT extends NodeTest {
   }
 
   @Test
+  @DisplayName("requests with invented HTTP methods do not grow /metrics: one OTHER label, whatever the method")
+  void inventedMethodsAreOneLabel() {
+    int before = Http.get(node.port(), "/metrics").body().length();
+    for (int i = 0; i < 300; i++) {
+      HttpResponse<String> refused = Http.send(node.port(), "X" + Integer.toString(i, 36).toUpperCase() + "Y", "/",
+          null, Map.of());
+      assertThat(refused.statusCode()).isBetween(400, 499);
+    }
+    String after = Http.get(node.port(), "/metrics").body();
+    java.util.Set<String> methods = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("method=\"([^\"]*)\"").matcher(after);
+    while (m.find()) {
+      methods.add(m.group(1));
+    }
+    assertThat(methods).contains("OTHER", "GET").allMatch(x -> x.matches("GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|OTHER"));
+    assertThat(after.length()).as("the scrape grew by a few series, not one per method").isLessThan(before + 20_000);
+  }
+
+  @Test
+  @DisplayName("with a management port, health and metrics are served there and not on the public port")
+  void managementPort() {
+    try (TestNode separate = TestNode.start(Map.of("CHAT_MANAGEMENT_PORT", "0"))) {
+      int ops = separate.node().managementPort();
+      assertThat(ops).isNotEqualTo(separate.port());
+      for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
+        assertThat(Http.get(ops, path).statusCode()).as("%s on the management port", path).isEqualTo(200);
+        assertThat(Http.get(separate.port(), path).statusCode()).as("%s on the public port", path).isEqualTo(404);
+      }
+      assertThat(Http.get(ops, "/").statusCode()).as("no page on the management port").isEqualTo(404);
+      assertThat(Http.get(separate.port(), "/").statusCode()).isEqualTo(200);
+      try (WsClient c = WsClient.connect(client, separate.port(), "ann")) {
+        c.join("ops");
+        assertThat(separate.metric("roomcast_room_joins")).isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("the web page is served at / with its script and the controls' test hooks")
   void webPage() {
     HttpResponse<String> page = Http.get(node.port(), "/");

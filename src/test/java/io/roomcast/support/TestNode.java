@@ -48,12 +48,12 @@ public final class TestNode implements AutoCloseable {
   }
 
   public boolean ready() {
-    return Http.get(port(), "/health/ready").statusCode() == 200;
+    return Http.get(node.managementPort(), "/health/ready").statusCode() == 200;
   }
 
   /** The value of a Prometheus series (name with labels) on this node's /metrics, or NaN when absent. */
   public double metric(String series) {
-    String body = Http.get(port(), "/metrics").body();
+    String body = Http.get(node.managementPort(), "/metrics").body();
     Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }

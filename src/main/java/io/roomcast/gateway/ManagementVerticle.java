@@ -1,0 +1,41 @@
+package io.roomcast.gateway;
+
+import io.roomcast.config.ChatConfig;
+import io.roomcast.ops.NodeState;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/** Serves the operations routes on the management port, when the node has one ({@code managementPort} set). */
+public final class ManagementVerticle extends VerticleBase {
+  private final ChatConfig config;
+  private final NodeState state;
+  private final String registryName;
+  private final int port;
+  private HttpServer server;
+
+  /** @param port the port to bind: the configured one, or the free port chosen for 0 */
+  public ManagementVerticle(ChatConfig config, NodeState state, String registryName, int port) {
+    this.config = config;
+    this.state = state;
+    this.registryName = registryName;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    OpsRoutes.mount(router, state, new BridgeClient(vertx.eventBus(), config.bridgeTimeoutMs()), registryName);
+    ChatGatewayVerticle.jsonRefusals(router);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
+        .setHttp2ClearTextEnabled(false)).requestHandler(router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+}
