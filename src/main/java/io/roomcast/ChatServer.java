@@ -108,7 +108,8 @@ public final class ChatServer {
     LOG.info("configuration: {}", config.describe());
     MeterRegistry registry = BackendRegistries.getNow(registryName);
     Metrics metrics = new Metrics(registry);
-    NodeState state = new NodeState(config.maxUpgradesPerSecond());
+    NodeState state = new NodeState(config);
+    vertx.setPeriodic(10_000, t -> state.sweep());
     int port;
     int managementPort;
     try {
@@ -164,6 +165,7 @@ public final class ChatServer {
             List<String> live = before.differences(applied);
             List<String> later = applied.differences(ar.result());
             current.set(applied);
+            node.state().configure(applied);
             Logging.setLevel(applied.logLevel());
             vertx.eventBus().publish(Addresses.CONFIG, new ConfigUpdate(applied));
             node.metrics().configReloaded(true);

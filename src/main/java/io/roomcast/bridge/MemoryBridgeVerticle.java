@@ -40,16 +40,21 @@ public final class MemoryBridgeVerticle extends VerticleBase {
   private final Metrics metrics;
   private final Map<String, Room> rooms = new TreeMap<>();
   private final Map<String, Integer> connections = new HashMap<>();
+  private final CreationQuota creations;
   private MessageConsumer<BridgeRequest> consumer;
 
   public MemoryBridgeVerticle(ChatConfig config, Metrics metrics) {
     this.config = config;
     this.metrics = metrics;
+    this.creations = new CreationQuota(config.roomCreateQuota(), config.roomCreateWindowSeconds());
   }
 
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
+    if (config.roomIdleExpirySeconds() > 0) {
+      vertx.setPeriodic(RoomExpiry.sweepIntervalMs(config.roomIdleExpirySeconds()), t -> expireRooms());
+    }
     return consumer.completion().onSuccess(v -> LOG.info("memory broker ready (single node, history {} per room)",
         config.historySize()));
   }
@@ -94,37 +99,68 @@ public final class MemoryBridgeVerticle extends VerticleBase {
       }
     } catch (RuntimeException e) {
       LOG.error("broker request {} failed", msg.body().getClass().getSimpleName(), e);
-      msg.fail(ErrorCode.INTERNAL.ordinal(), "internal error");
+      msg.fail(ErrorCode.INTERNAL.number(), "internal error");
     }
   }
 
   private void create(Message<BridgeRequest> msg, BridgeRequest.Create c) {
-    if (rooms.containsKey(c.room())) {
+    Room existing = rooms.get(c.room());
+    if (existing != null) {
+      existing.lastActivity = System.currentTimeMillis();
       msg.reply(new BridgeReply.Created(false));
-    } else if (createRoom(msg, c.room()) != null) {
+    } else if (createRoom(msg, c.room(), c.quota()) != null) {
       msg.reply(new BridgeReply.Created(true));
     }
   }
 
-  /** Creates and announces a room; on refusal fails {@code msg} and returns null. */
-  private Room createRoom(Message<BridgeRequest> msg, String name) {
+  /** Creates and announces a room; on refusal (room limit, creation quota) fails {@code msg} and returns null. */
+  private Room createRoom(Message<BridgeRequest> msg, String name, String quota) {
     if (rooms.size() >= config.maxRooms()) {
-      msg.fail(ErrorCode.TOO_MANY_ROOMS.ordinal(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+      msg.fail(ErrorCode.TOO_MANY_ROOMS.number(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+      return null;
+    }
+    long now = System.currentTimeMillis();
+    if (!creations.take(quota, now)) {
+      msg.fail(ErrorCode.RATE_LIMITED.number(), RoomExpiry.quotaMessage(config));
       return null;
     }
     Room room = new Room();
+    room.lastActivity = now;
     rooms.put(name, room);
     metrics.rooms(rooms.size());
     metrics.localRooms(rooms.size());
-    vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.roomCreated(ServerFrames.roomCreated(name)));
+    vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.room(ServerFrames.roomCreated(name)));
     return room;
+  }
+
+  /** Deletes the rooms that had no member and no new message for {@code roomIdleExpirySeconds}. */
+  private void expireRooms() {
+    long now = System.currentTimeMillis();
+    long cutoff = now - config.roomIdleExpirySeconds() * 1000L;
+    List<String> expired = new ArrayList<>();
+    rooms.forEach((name, room) -> {
+      if (room.presence.isEmpty() && room.lastActivity <= cutoff) {
+        expired.add(name);
+      }
+    });
+    for (String name : expired) {
+      rooms.remove(name);
+      vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.room(ServerFrames.roomDeleted(name)));
+    }
+    if (!expired.isEmpty()) {
+      metrics.rooms(rooms.size());
+      metrics.localRooms(rooms.size());
+      LOG.info("deleted {} rooms that stayed empty and silent for {} s", expired.size(), config.roomIdleExpirySeconds());
+    }
+    creations.forgetBefore(now);
   }
 
   private void join(Message<BridgeRequest> msg, BridgeRequest.Join j) {
     Room room = rooms.get(j.room());
-    if (room == null && (room = createRoom(msg, j.room())) == null) {
+    if (room == null && (room = createRoom(msg, j.room(), j.quota())) == null) {
       return;
     }
+    room.lastActivity = System.currentTimeMillis();
     Set<String> sessions = room.presence.computeIfAbsent(j.user(), u -> new LinkedHashSet<>());
     if (sessions.add(j.session()) && sessions.size() == 1) {
       fanOut(j.room(), RoomEvent.presence(ServerFrames.presence(j.room(), true, j.user()), j.user()));
@@ -141,6 +177,7 @@ public final class MemoryBridgeVerticle extends VerticleBase {
     Set<String> sessions = room == null ? null : room.presence.get(l.user());
     if (sessions != null && sessions.remove(l.session()) && sessions.isEmpty()) {
       room.presence.remove(l.user());
+      room.lastActivity = System.currentTimeMillis();
       fanOut(l.room(), RoomEvent.presence(ServerFrames.presence(l.room(), false, l.user()), l.user()));
     }
     msg.reply(new BridgeReply.Done());
@@ -149,22 +186,25 @@ public final class MemoryBridgeVerticle extends VerticleBase {
   private void publish(Message<BridgeRequest> msg, BridgeRequest.Publish p) {
     Room room = rooms.get(p.room());
     if (room == null) {
-      msg.fail(ErrorCode.NOT_JOINED.ordinal(), "no room named " + p.room());
+      msg.fail(ErrorCode.NOT_JOINED.number(), "no room named " + p.room());
       return;
     }
     long now = System.currentTimeMillis();
     room.expireKeys(now);
-    if (p.key() != null) {
-      String earlier = room.idByKey.get(p.key());
+    // keys are scoped by user: another user's key never matches (user names contain no space)
+    String key = p.key() == null ? null : p.user() + " " + p.key();
+    if (key != null) {
+      String earlier = room.idByKey.get(key);
       if (earlier != null) {
         msg.reply(new BridgeReply.Sent(earlier));
         return;
       }
     }
+    room.lastActivity = now;
     StoredMessage stored = room.append(p.user(), p.text(), now, config.historySize(), cutoff(now));
-    if (p.key() != null) {
-      room.idByKey.put(p.key(), stored.id());
-      room.keyExpiry.addLast(new KeyExpiry(p.key(), now + config.idempotencyWindowSeconds() * 1000L));
+    if (key != null) {
+      room.idByKey.put(key, stored.id());
+      room.keyExpiry.addLast(new KeyExpiry(key, now + config.idempotencyWindowSeconds() * 1000L));
     }
     fanOut(p.room(), RoomEvent.message(stored.id(), ServerFrames.message(p.room(), stored)));
     msg.reply(new BridgeReply.Sent(stored.id()));
@@ -196,6 +236,8 @@ public final class MemoryBridgeVerticle extends VerticleBase {
     final Map<String, String> idByKey = new HashMap<>();
     final ArrayDeque<KeyExpiry> keyExpiry = new ArrayDeque<>();
     MessageId last;
+    /** When the room was created, last got a message, or a member joined or left (epoch ms). */
+    long lastActivity;
 
     StoredMessage append(String user, String text, long now, int capacity, long cutoff) {
       last = MessageId.next(last, now);

@@ -8,6 +8,7 @@ import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.Metrics;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.MessageId;
+import io.roomcast.protocol.Names;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StoredMessage;
 import io.vertx.core.Future;
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisBridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBridgeVerticle.class);
   private static final String TOO_MANY_ROOMS = "ROOMCAST_TOO_MANY_ROOMS";
+  private static final String QUOTA = "ROOMCAST_QUOTA";
 
   private final ChatConfig config;
   private final Metrics metrics;
@@ -67,6 +69,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private LuaScript releaseScript;
   private LuaScript connectScript;
   private LuaScript disconnectScript;
+  private LuaScript expireScript;
   /** user -> this node's admitted connections of the user. */
   private final Map<String, Integer> connections = new HashMap<>();
   /** room -> id of the newest message this node forwarded (rooms with local members); where a backfill starts. */
@@ -74,6 +77,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
   /** rooms being backfilled after a subscription gap -> the live messages held back meanwhile. */
   private final Map<String, List<RoomEvent>> backfilling = new HashMap<>();
   private long heartbeatTimer;
+  private long expiryTimer = -1;
   /** Redis' data epoch as last seen; a new one means Redis lost its data (restart without persistence). */
   private String epoch;
   /** room -> user -> this node's sessions of the user in the room. */
@@ -110,6 +114,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       releaseScript = LuaScript.load("release.lua");
       connectScript = LuaScript.load("connect.lua");
       disconnectScript = LuaScript.load("disconnect.lua");
+      expireScript = LuaScript.load("expire.lua");
       return null;
     }).compose(v -> connect());
   }
@@ -128,6 +133,9 @@ public final class RedisBridgeVerticle extends VerticleBase {
     consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
     pingTimer = vertx.setPeriodic(config.redisPingIntervalMs(), id -> ping());
     heartbeatTimer = vertx.setPeriodic(Math.max(500, config.presenceTtlSeconds() * 1000L / 3), id -> heartbeat());
+    if (config.roomIdleExpirySeconds() > 0) {
+      expiryTimer = vertx.setPeriodic(RoomExpiry.sweepIntervalMs(config.roomIdleExpirySeconds()), id -> expireRooms());
+    }
     LOG.info("Redis broker at {} (prefix '{}'), connecting", config.redisUrlForLogs(), config.redisPrefix());
     connectSubscriber();
     // deployed does not mean ready: readiness follows the subscription, which may come later (Redis still down)
@@ -143,6 +151,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(pingTimer);
     vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(expiryTimer);
     RedisConnection sub = subscriber;
     subscriber = null;
     Future<Void> closeSub = sub == null ? Future.succeededFuture() : sub.close().otherwiseEmpty();
@@ -155,7 +164,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
       }
     });
     return Future.all(consumer.unregister(), closeSub, lanesDrained.future())
-        .compose(v -> releaseScript.run(commands, List.of(), List.of(config.redisPrefix(), config.nodeId()))
+        .compose(v -> releaseScript.run(commands, List.of(),
+                List.of(config.redisPrefix(), config.nodeId(), System.currentTimeMillis()))
             .timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS))
         .onSuccess(r -> LOG.info("released {} presence entries of this node", r.toInteger()))
         .onFailure(e -> LOG.warn("presence not released ({}); other nodes expire it after {} s", e.toString(),
@@ -198,7 +208,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
           .onFailure(e -> lost(conn, e.toString()))
           .onSuccess(v -> {
             conn.send(Request.cmd(Command.PSUBSCRIBE).arg(keys.roomPattern())).onFailure(e -> lost(conn, e.toString()));
-            conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.newRoomChannel()))
+            conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.newRoomChannel()).arg(keys.deletedRoomChannel()))
                 .onFailure(e -> lost(conn, e.toString()));
           });
     });
@@ -236,9 +246,9 @@ public final class RedisBridgeVerticle extends VerticleBase {
     String kind = r.get(0).toString();
     switch (kind) {
       case "pmessage" -> onRoomEvent(r.get(2).toString(), r.get(3).toBuffer());
-      case "message" -> onNewRoom(r.get(2).toString());
+      case "message" -> onRoomListChange(r.get(1).toString(), r.get(2).toString());
       case "psubscribe", "subscribe" -> {
-        if (++confirmations == 2) {
+        if (++confirmations == 3) {
           onSubscribed();
         }
       }
@@ -254,9 +264,10 @@ public final class RedisBridgeVerticle extends VerticleBase {
       metrics.redisReconnected();
     }
     everSubscribed = true;
-    LOG.info("Redis subscriber ready: PSUBSCRIBE {} and SUBSCRIBE {}", keys.roomPattern(), keys.newRoomChannel());
+    LOG.info("Redis subscriber ready: PSUBSCRIBE {} and SUBSCRIBE {} {}", keys.roomPattern(), keys.newRoomChannel(),
+        keys.deletedRoomChannel());
     for (LuaScript s : List.of(publishScript, joinScript, leaveScript, createScript, recoverScript, releaseScript,
-        connectScript, disconnectScript)) {
+        connectScript, disconnectScript, expireScript)) {
       s.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
     }
     heartbeat();
@@ -276,7 +287,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
     long ttlMs = config.presenceTtlSeconds() * 1000L;
     commands.send(Request.cmd(Command.SET).arg(keys.nodeAlive()).arg(1).arg("PX").arg(ttlMs))
         .compose(v -> commands.send(Request.cmd(Command.SADD).arg(keys.nodes()).arg(node)))
-        .compose(v -> releaseScript.run(commands, List.of(), List.of(config.redisPrefix(), "*")))
+        .compose(v -> releaseScript.run(commands, List.of(),
+            List.of(config.redisPrefix(), "*", System.currentTimeMillis())))
         .onSuccess(r -> {
           if (r.toInteger() > 0) {
             LOG.info("released {} presence entries of nodes whose heartbeat expired", r.toInteger());
@@ -385,9 +397,33 @@ public final class RedisBridgeVerticle extends VerticleBase {
     }
   }
 
-  private void onNewRoom(String room) {
+  /** A room was created or deleted (on any node): every local client hears of it. */
+  private void onRoomListChange(String channel, String room) {
     metrics.pubsubReceived();
-    vertx.eventBus().publish(Addresses.ROOMS, RoomEvent.roomCreated(ServerFrames.roomCreated(room)));
+    if (!Names.isValidRoom(room)) {
+      metrics.pubsubMalformed();
+      return;
+    }
+    boolean deleted = channel.equals(keys.deletedRoomChannel());
+    vertx.eventBus().publish(Addresses.ROOMS,
+        RoomEvent.room(deleted ? ServerFrames.roomDeleted(room) : ServerFrames.roomCreated(room)));
+  }
+
+  /** Deletes rooms idle for {@code roomIdleExpirySeconds}: every node runs the (idempotent) sweep. */
+  private void expireRooms() {
+    if (!ready()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    expireScript.run(commands, List.of(keys.roomActivity(), keys.rooms()), List.of(config.redisPrefix(),
+            now - config.roomIdleExpirySeconds() * 1000L, now, keys.deletedRoomChannel(), 100))
+        .onSuccess(r -> {
+          if (r.toInteger() > 0) {
+            LOG.info("deleted {} rooms that stayed empty and silent for {} s", r.toInteger(),
+                config.roomIdleExpirySeconds());
+          }
+        })
+        .onFailure(e -> LOG.debug("room expiry sweep failed: {}", e.toString()));
   }
 
   private static int indexOf(Buffer b, byte value) {
@@ -419,7 +455,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
         for (String user : room.getValue().keySet()) {
           if (!inRedis.remove(RedisKeys.presenceField(room.getKey(), user))) {
             String r = room.getKey();
-            inLane(r, Long.MAX_VALUE, () -> runJoin(r, user));
+            inLane(r, Long.MAX_VALUE, () -> runJoin(r, user, null));
             added++;
           }
         }
@@ -487,7 +523,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       } else if (req instanceof BridgeRequest.Disconnect d) {
         disconnect(d.user());
       } else if (!ready()) {
-        msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
+        msg.fail(ErrorCode.UNAVAILABLE.number(), "the message broker is unavailable right now; retry");
       } else if (req instanceof BridgeRequest.Publish p) {
         publish(msg, p);
       } else if (req instanceof BridgeRequest.Typing t) {
@@ -495,8 +531,10 @@ public final class RedisBridgeVerticle extends VerticleBase {
       } else if (req instanceof BridgeRequest.Join j) {
         join(msg, j);
       } else if (req instanceof BridgeRequest.Create c) {
-        reply(msg, createScript.run(commands, List.of(keys.rooms()),
-                List.of(c.room(), keys.newRoomChannel(), config.maxRooms())),
+        reply(msg, createScript.run(commands,
+                List.of(keys.rooms(), keys.roomActivity(), c.quota() == null ? keys.rooms() : keys.quota(c.quota())),
+                List.of(c.room(), keys.newRoomChannel(), config.maxRooms(), System.currentTimeMillis(),
+                    c.quota() == null ? "0" : "1", config.roomCreateQuota(), config.roomCreateWindowSeconds())),
             r -> new BridgeReply.Created(r.toInteger() == 1));
       } else if (req instanceof BridgeRequest.ListRooms) {
         reply(msg, commands.send(Request.cmd(Command.SMEMBERS).arg(keys.rooms())),
@@ -520,7 +558,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
       }
     } catch (RuntimeException e) {
       LOG.error("broker request {} failed", req.getClass().getSimpleName(), e);
-      msg.fail(ErrorCode.INTERNAL.ordinal(), "internal error");
+      msg.fail(ErrorCode.INTERNAL.number(), "internal error");
     }
   }
 
@@ -528,10 +566,10 @@ public final class RedisBridgeVerticle extends VerticleBase {
     ServerFrames.MessageTemplate frame = ServerFrames.messageTemplate(p.room(), p.user(), p.text());
     boolean keyed = p.key() != null;
     List<String> scriptKeys = List.of(keys.stream(p.room()),
-        keyed ? keys.idempotency(p.room(), p.key()) : keys.stream(p.room()));
+        keyed ? keys.idempotency(p.room(), p.user(), p.key()) : keys.stream(p.room()), keys.roomActivity());
     List<Object> args = List.of(p.user(), p.text(), config.historySize(), keys.messageChannel(p.room()),
         frame.head(), frame.middle(), keyed ? "1" : "0", config.idempotencyWindowSeconds(),
-        config.historyMaxAgeSeconds() * 1000L);
+        config.historyMaxAgeSeconds() * 1000L, p.room());
     long arrived = System.nanoTime();
     reply(msg, inLane(p.room(), deadline(arrived), () -> publishScript.run(commands, scriptKeys, args)), r -> {
       metrics.publishLatency(System.nanoTime() - arrived);
@@ -559,7 +597,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
     boolean firstOnNode = first;
     MessageId since = MessageId.parse(j.since());
     Future<BridgeReply.Joined> joined = inLane(j.room(), deadline(System.nanoTime()), () -> (firstOnNode
-        ? runJoin(j.room(), j.user())
+        ? runJoin(j.room(), j.user(), j.quota())
         : commands.send(Request.cmd(Command.HKEYS).arg(keys.members(j.room()))))
         .compose(members -> recover(j.room(), since).map(missed -> new BridgeReply.Joined(strings(members),
             missed != null, missed == null ? List.of() : missed))));
@@ -645,17 +683,21 @@ public final class RedisBridgeVerticle extends VerticleBase {
     return false;
   }
 
-  private Future<Response> runJoin(String room, String user) {
+  /** Records this node's presence of {@code user} in {@code room}; a new room counts toward {@code quota} (or null). */
+  private Future<Response> runJoin(String room, String user, String quota) {
     Buffer presence = Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, true, user));
-    return joinScript.run(commands, List.of(keys.rooms(), keys.members(room), keys.nodePresence()),
+    return joinScript.run(commands, List.of(keys.rooms(), keys.members(room), keys.nodePresence(),
+            keys.roomActivity(), quota == null ? keys.rooms() : keys.quota(quota)),
         List.of(room, user, RedisKeys.presenceField(room, user), keys.newRoomChannel(), keys.joinChannel(room),
-            presence, config.maxRooms()));
+            presence, config.maxRooms(), System.currentTimeMillis(), quota == null ? "0" : "1",
+            config.roomCreateQuota(), config.roomCreateWindowSeconds()));
   }
 
   private Future<Response> runLeave(String room, String user) {
     Buffer presence = Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, false, user));
-    return leaveScript.run(commands, List.of(keys.members(room), keys.nodePresence()),
-        List.of(user, RedisKeys.presenceField(room, user), keys.joinChannel(room), presence));
+    return leaveScript.run(commands, List.of(keys.members(room), keys.nodePresence(), keys.roomActivity()),
+        List.of(user, RedisKeys.presenceField(room, user), keys.joinChannel(room), presence, room,
+            System.currentTimeMillis()));
   }
 
   private long deadline(long arrivedNanos) {
@@ -674,11 +716,15 @@ public final class RedisBridgeVerticle extends VerticleBase {
   }
 
   private void fail(Message<BridgeRequest> msg, Throwable cause) {
-    if (String.valueOf(cause.getMessage()).startsWith(TOO_MANY_ROOMS)) {
-      msg.fail(ErrorCode.TOO_MANY_ROOMS.ordinal(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+    // a script's error reply: Redis puts its own prefix (ERR) before messages that have no code of their own
+    String error = String.valueOf(cause.getMessage());
+    if (error.contains(TOO_MANY_ROOMS)) {
+      msg.fail(ErrorCode.TOO_MANY_ROOMS.number(), "the server holds its maximum of " + config.maxRooms() + " rooms");
+    } else if (error.contains(QUOTA)) {
+      msg.fail(ErrorCode.RATE_LIMITED.number(), RoomExpiry.quotaMessage(config));
     } else {
       LOG.debug("Redis request {} failed: {}", msg.body().getClass().getSimpleName(), cause.toString());
-      msg.fail(ErrorCode.UNAVAILABLE.ordinal(), "the message broker is unavailable right now; retry");
+      msg.fail(ErrorCode.UNAVAILABLE.number(), "the message broker is unavailable right now; retry");
     }
   }
 

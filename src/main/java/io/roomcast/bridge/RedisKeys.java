@@ -7,11 +7,14 @@ package io.roomcast.bridge;
  * channels  {p}:room:{room}:msg       message events, published by publish.lua
  *           {p}:room:{room}:join      presence and typing events
  *           {p}:newroom               a new room's name
- *           nodes PSUBSCRIBE {p}:room:* and SUBSCRIBE {p}:newroom
+ *           {p}:roomdeleted           the name of a room deleted for being idle
+ *           nodes PSUBSCRIBE {p}:room:* and SUBSCRIBE {p}:newroom and {p}:roomdeleted
  * keys      {p}:rooms                 set of room names
+ *           {p}:rooms:activity        sorted set room -> when it was last active (epoch ms), for the idle sweep
+ *           {p}:quota:{subject}       rooms a user or client address created in the current quota window
  *           {p}:room:{room}:stream    stream of the room's messages (fields u = user, t = text); ids are message ids
  *           {p}:room:{room}:members   hash user -> number of nodes where the user has a connection in the room
- *           {p}:room:{room}:key:{key} idempotency key -> message id, expiring after the retention window
+ *           {p}:room:{room}:key:{user} {key}  a user's idempotency key -> message id, expiring after the window
  *           {p}:node:{node}:presence  hash "room user" -> 1: this node's share of the members hashes
  *           {p}:node:{node}:alive     heartbeat, expiring after the presence TTL
  *           {p}:nodes                 set of node ids with presence entries
@@ -49,8 +52,20 @@ final class RedisKeys {
     return roomPrefix + room + ":join";
   }
 
+  String deletedRoomChannel() {
+    return prefix + ":roomdeleted";
+  }
+
   String rooms() {
     return prefix + ":rooms";
+  }
+
+  String roomActivity() {
+    return prefix + ":rooms:activity";
+  }
+
+  String quota(String subject) {
+    return prefix + ":quota:" + subject;
   }
 
   String stream(String room) {
@@ -61,8 +76,9 @@ final class RedisKeys {
     return roomPrefix + room + ":members";
   }
 
-  String idempotency(String room, String key) {
-    return roomPrefix + room + ":key:" + key;
+  /** A user's idempotency key in a room: user names have no space, so the user and the key split unambiguously. */
+  String idempotency(String room, String user, String key) {
+    return roomPrefix + room + ":key:" + user + " " + key;
   }
 
   String nodePresence() {

@@ -5,8 +5,11 @@ import io.roomcast.protocol.MessageId;
 /** What a gateway asks of the bridge on {@link Addresses#BRIDGE}. Each record names the reply it gets. */
 public sealed interface BridgeRequest extends BusMessage {
 
-  /** Reply {@link BridgeReply.Created}. A new room is announced on {@link Addresses#ROOMS}. */
-  record Create(String room) implements BridgeRequest {}
+  /**
+   * Reply {@link BridgeReply.Created}. A new room is announced on {@link Addresses#ROOMS}. A new room counts toward
+   * the room-creation quota of {@code quota} (a user or a client address; null: not limited, a trusted backend).
+   */
+  record Create(String room, String quota) implements BridgeRequest {}
 
   /** Reply {@link BridgeReply.RoomList}. */
   record ListRooms() implements BridgeRequest {}
@@ -14,9 +17,9 @@ public sealed interface BridgeRequest extends BusMessage {
   /**
    * Connection {@code session} of {@code user} joins (creating the room if needed). Reply {@link BridgeReply.Joined},
    * with the messages after {@code since} when it is given and still held. Members get a presence join when this is
-   * the user's first connection in the room.
+   * the user's first connection in the room. A new room counts toward {@code quota} as for {@link Create}.
    */
-  record Join(String room, String user, String session, String since) implements BridgeRequest {}
+  record Join(String room, String user, String session, String since, String quota) implements BridgeRequest {}
 
   /** Reply {@link BridgeReply.Done}. Members get a presence leave when this was the user's last connection. */
   record Leave(String room, String user, String session) implements BridgeRequest {}

@@ -32,7 +32,8 @@ public record RoomEvent(Kind kind, Buffer frame, String exceptUser, MessageId me
     return new RoomEvent(Kind.TYPING, frame, user, null);
   }
 
-  public static RoomEvent roomCreated(Buffer frame) {
+  /** A room was created or deleted ({@link io.roomcast.protocol.ServerFrames#roomCreated}, {@code roomDeleted}). */
+  public static RoomEvent room(Buffer frame) {
     return new RoomEvent(Kind.ROOM, frame, null, null);
   }
 

@@ -13,8 +13,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /** The gateway's side of the bridge contract: requests with a deadline, and failures mapped to error codes. */
 final class BridgeClient {
-  private static final ErrorCode[] CODES = ErrorCode.values();
-
   private final EventBus bus;
   private final DeliveryOptions options;
 
@@ -37,8 +35,8 @@ final class BridgeClient {
   /** What to tell the client when the bridge refused or did not answer. */
   static Refusal refusal(Throwable err) {
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && re.failureCode() >= 0 && re.failureCode() < CODES.length) {
-      return new Refusal(CODES[re.failureCode()], re.getMessage());
+        && ErrorCode.ofNumber(re.failureCode()) != null) {
+      return new Refusal(ErrorCode.ofNumber(re.failureCode()), re.getMessage());
     }
     if (err instanceof ReplyException) {
       // no bridge registered (not deployed, restarting) or no answer in time

@@ -6,9 +6,11 @@ import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.ConfigUpdate;
 import io.roomcast.bus.Drain;
 import io.roomcast.bus.RoomEvent;
+import io.roomcast.config.AddressRange;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.NodeState;
+import io.roomcast.ops.ThrottledLog;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameParser;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatGatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChatGatewayVerticle.class);
+  /** Refused upgrades: a client can cause them at will, so at most one line a second (for all instances). */
+  private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 1000);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -58,6 +62,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private long pingTimer;
 
   private final int port;
+  private final List<AddressRange> trustedProxies;
 
   /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
   public ChatGatewayVerticle(ChatConfig config, Metrics metrics, NodeState state, String registryName, int port) {
@@ -67,6 +72,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     this.metrics = metrics;
     this.registryName = registryName;
     this.parser = new FrameParser(config.maxTextLength());
+    this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
   }
 
   @Override
@@ -131,10 +137,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
   }
 
   /**
-   * The WebSocket upgrade, with the checks that must pass before a socket exists: not draining, an allowed Origin
-   * (when an allow-list is set; a request without Origin is a non-browser client and passes), the node's upgrade
-   * rate, the client IP's connections, the identity (anonymous name or JWT), and the user's connections across all
-   * nodes. A refusal is a plain HTTP status with a JSON error body.
+   * The WebSocket upgrade, with the checks that must pass before a socket exists: not draining, the upgrade rates
+   * (the node's and the client address's; counted before anything else, so refused upgrades count too), an allowed
+   * Origin (when an allow-list is set; a request without Origin is a non-browser client and passes), the client
+   * address's connections, the identity (anonymous name or JWT), and the user's connections across all nodes. A
+   * refusal is a plain HTTP status with a JSON error body.
    */
   private void upgrade(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
@@ -146,19 +153,20 @@ public final class ChatGatewayVerticle extends VerticleBase {
       refuseUpgrade(ctx, 400, ErrorCode.BAD_REQUEST, "this endpoint expects a WebSocket upgrade");
       return;
     }
-    String origin = req.getHeader(HttpHeaders.ORIGIN);
-    if (!config.allowedOrigins().isEmpty() && origin != null && !config.allowedOrigins().contains(origin)) {
-      LOG.info("upgrade refused: origin {} is not allowed", origin);
-      refuseUpgrade(ctx, 403, ErrorCode.FORBIDDEN, "origin not allowed");
-      return;
-    }
-    if (!state.takeUpgrade()) {
+    String ip = ClientAddress.of(req, trustedProxies);
+    if (!state.takeUpgrade(ip)) {
+      REFUSALS.info("upgrades refused: too many connection attempts (from {})", ip);
       refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "too many connection attempts: retry later");
       return;
     }
-    String ip = req.remoteAddress() == null ? "unknown" : req.remoteAddress().host();
+    String origin = req.getHeader(HttpHeaders.ORIGIN);
+    if (!config.allowedOrigins().isEmpty() && origin != null && !config.allowedOrigins().contains(origin)) {
+      REFUSALS.info("upgrade refused: origin {} is not allowed (from {})", ThrottledLog.clip(origin), ip);
+      refuseUpgrade(ctx, 403, ErrorCode.FORBIDDEN, "origin not allowed");
+      return;
+    }
     if (!state.acquireIp(ip, config.maxConnectionsPerIp())) {
-      LOG.info("upgrade refused: {} holds {} connections", ip, config.maxConnectionsPerIp());
+      REFUSALS.info("upgrade refused: {} holds {} connections", ip, config.maxConnectionsPerIp());
       refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "too many connections from this address");
       return;
     }
@@ -173,7 +181,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
             if (ar.succeeded()) {
               refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "this user holds too many connections");
             } else if (ar.cause() instanceof Authenticator.Refused r) {
-              LOG.info("upgrade refused for {}: {}", ip, r.getMessage());
+              REFUSALS.info("upgrade refused for {}: {}", ip, r.getMessage());
               refuseUpgrade(ctx, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
             } else {
               refuseUpgrade(ctx, 503, ErrorCode.UNAVAILABLE, "the message broker is unavailable right now; retry");
@@ -254,6 +262,14 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   ChatConfig settings() {
     return config;
+  }
+
+  NodeState state() {
+    return state;
+  }
+
+  List<AddressRange> trustedProxies() {
+    return trustedProxies;
   }
 
   FrameParser parser() {

@@ -7,6 +7,7 @@ import io.roomcast.protocol.FrameParser;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.Names;
 import io.roomcast.protocol.StoredMessage;
+import io.roomcast.ops.ThrottledLog;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -28,6 +29,8 @@ final class HttpApi {
 
   /** The verified token of the call, when it used one; an API key (or anonymous mode) is unrestricted. */
   private static final String IDENTITY = "roomcast.identity";
+  private static final String CLIENT = "roomcast.client";
+  private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 1000);
 
   private final ChatGatewayVerticle gateway;
 
@@ -36,6 +39,7 @@ final class HttpApi {
   }
 
   void mount(Router router) {
+    router.route("/api/*").handler(this::limitRate);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(gateway.settings().maxFrameBytes()));
     router.route("/api/*").handler(this::authorize);
     router.post("/api/rooms/:room/messages").handler(this::post);
@@ -44,6 +48,18 @@ final class HttpApi {
     router.get("/api/rooms/:room/messages").handler(this::history);
     router.route("/api/*").handler(ctx -> error(ctx, 404, ErrorCode.BAD_REQUEST, "no such API route or method"));
     router.route("/api/*").failureHandler(this::failure);
+  }
+
+  /** Every call takes a token of its client address's bucket ({@code apiRatePerSecond}, {@code apiBurst}). */
+  private void limitRate(RoutingContext ctx) {
+    String ip = ClientAddress.of(ctx.request(), gateway.trustedProxies());
+    ctx.put(CLIENT, ip);
+    if (gateway.state().takeApiCall(ip)) {
+      ctx.next();
+    } else {
+      REFUSALS.info("API calls refused: rate limit of {} exceeded", ip);
+      error(ctx, 429, ErrorCode.RATE_LIMITED, "too many API calls: slow down");
+    }
   }
 
   private void authorize(RoutingContext ctx) {
@@ -74,6 +90,12 @@ final class HttpApi {
   private void post(RoutingContext ctx) {
     String room = room(ctx);
     if (room == null) {
+      return;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+      // a cross-site form can post text/plain without a preflight; it cannot post application/json
+      error(ctx, 415, ErrorCode.BAD_REQUEST, "the body must be JSON, sent with Content-Type: application/json");
       return;
     }
     JsonObject body;
@@ -112,7 +134,10 @@ final class HttpApi {
       return;
     }
     BridgeClient bridge = gateway.bridge();
-    bridge.<BridgeReply.Created>ask(new BridgeRequest.Create(room))
+    // in JWT mode the caller is a trusted backend (API key or admin token); anonymous callers share their address's
+    // room-creation quota with its WebSocket clients
+    String quota = gateway.authenticator().jwtMode() ? null : "ip:" + ctx.get(CLIENT);
+    bridge.<BridgeReply.Created>ask(new BridgeRequest.Create(room, quota))
         .compose(created -> bridge.<BridgeReply.Sent>ask(new BridgeRequest.Publish(room, u, t, (String) key)))
         .onComplete(ar -> {
           if (ar.succeeded()) {

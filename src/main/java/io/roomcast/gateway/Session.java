@@ -36,6 +36,11 @@ final class Session {
   private final String user;
   private final String id;
   private final String ip;
+  /**
+   * Whose room-creation quota this connection's new rooms count toward: the user's, when a token vouches for the name;
+   * the client address's in anonymous mode, where anyone may pick any name.
+   */
+  private final String quota;
   /** When the client last sent anything (a frame or a pong), System.nanoTime(). */
   private long lastSeen = System.nanoTime();
   private long expiryTimer = -1;
@@ -70,6 +75,7 @@ final class Session {
     this.user = identity.user();
     this.id = id;
     this.ip = ip;
+    this.quota = gateway.authenticator().jwtMode() ? "user:" + user : "ip:" + ip;
     long now = System.nanoTime();
     this.requests = new TokenBucket(gateway.settings().sendBurst(), gateway.settings().sendRatePerSecond(), now);
     this.strikes = new TokenBucket(gateway.settings().rateLimitStrikes(), 1, now);
@@ -269,7 +275,7 @@ final class Session {
       if (!allowed(c.room(), c.ref())) {
         return;
       }
-      this.<BridgeReply.Created>ask(new BridgeRequest.Create(c.room()), c.ref(),
+      this.<BridgeReply.Created>ask(new BridgeRequest.Create(c.room(), quota), c.ref(),
           r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
     } else if (frame instanceof ClientFrame.Rooms r) {
       this.<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms(), r.ref(),
@@ -316,7 +322,7 @@ final class Session {
     RoomState state = new RoomState();
     rooms.put(room, state);
     gateway.registry().attach(room, this);
-    this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since()), j.ref(), ar -> {
+    this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since(), quota), j.ref(), ar -> {
       if (closed) {
         return;   // closing detached the session and told the bridge it left
       }

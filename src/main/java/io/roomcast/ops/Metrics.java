@@ -35,6 +35,7 @@ public final class Metrics {
   private final Counter configRejected;
   private final Counter redisReconnects;
   private final Counter pubsubReceived;
+  private final Counter pubsubMalformed;
   private final Counter backfilled;
   private final Timer publishLatency;
   private final Timer deliveryLatency;
@@ -110,6 +111,9 @@ public final class Metrics {
         .description("Times the Redis subscriber connection was re-established after it was lost").register(registry);
     pubsubReceived = Counter.builder("roomcast_redis_pubsub_received")
         .description("Messages received from Redis pub/sub").register(registry);
+    pubsubMalformed = Counter.builder("roomcast_redis_pubsub_malformed")
+        .description("Pub/sub messages dropped because they were not what a node publishes (malformed or forged)")
+        .register(registry);
     backfilled = Counter.builder("roomcast_redis_backfilled")
         .description("Messages delivered from room streams after a gap in the Redis subscription").register(registry);
     publishLatency = Timer.builder("roomcast_redis_publish_latency")
@@ -185,6 +189,10 @@ public final class Metrics {
 
   public void pubsubReceived() {
     pubsubReceived.increment();
+  }
+
+  public void pubsubMalformed() {
+    pubsubMalformed.increment();
   }
 
   public void backfilled(int count) {

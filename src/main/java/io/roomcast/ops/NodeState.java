@@ -1,19 +1,35 @@
 package io.roomcast.ops;
 
+import io.roomcast.config.ChatConfig;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What a node's verticles share: its lifecycle and the node-wide admission limits. Thread-safe. */
+/**
+ * What a node's verticles share: its lifecycle, its current settings (replaced by a live config change) and the
+ * node-wide admission limits. Thread-safe.
+ */
 public final class NodeState {
   private final ConcurrentHashMap<String, Integer> connectionsByIp = new ConcurrentHashMap<>();
+  private final KeyedRateLimiter upgradesByIp = new KeyedRateLimiter();
+  private final KeyedRateLimiter apiCallsByIp = new KeyedRateLimiter();
 
-  private final double upgradesPerSecond;
+  private volatile ChatConfig config;
   private volatile boolean draining;
   private double upgradeTokens;
   private long lastRefill = System.nanoTime();
 
-  public NodeState(int upgradesPerSecond) {
-    this.upgradesPerSecond = upgradesPerSecond;
-    this.upgradeTokens = upgradesPerSecond;
+  public NodeState(ChatConfig config) {
+    this.config = config;
+    this.upgradeTokens = config.maxUpgradesPerSecond();
+  }
+
+  /** The settings in force (live settings included). */
+  public ChatConfig config() {
+    return config;
+  }
+
+  /** Applies changed live settings. */
+  public void configure(ChatConfig config) {
+    this.config = config;
   }
 
   /** From now on: not ready, and new WebSocket upgrades are refused. */
@@ -25,16 +41,40 @@ public final class NodeState {
     return draining;
   }
 
-  /** Takes one of the node's upgrade tokens (a bucket of one second's worth, refilled continuously). */
-  public synchronized boolean takeUpgrade() {
+  /**
+   * Takes one of the node's upgrade tokens (a bucket of one second's worth, refilled continuously) and one of
+   * {@code ip}'s; false when either is empty.
+   */
+  public boolean takeUpgrade(String ip) {
+    ChatConfig c = config;
     long now = System.nanoTime();
-    upgradeTokens = Math.min(upgradesPerSecond, upgradeTokens + (now - lastRefill) * upgradesPerSecond / 1e9);
-    lastRefill = now;
-    if (upgradeTokens >= 1) {
-      upgradeTokens -= 1;
-      return true;
+    if (!upgradesByIp.tryTake(ip, c.maxUpgradesPerIpPerSecond(), c.maxUpgradesPerIpPerSecond(), now)) {
+      return false;
     }
-    return false;
+    synchronized (this) {
+      int perSecond = c.maxUpgradesPerSecond();
+      upgradeTokens = Math.min(perSecond, upgradeTokens + (now - lastRefill) * perSecond / 1e9);
+      lastRefill = now;
+      if (upgradeTokens >= 1) {
+        upgradeTokens -= 1;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** Takes one of {@code ip}'s HTTP API tokens; false when its bucket is empty. */
+  public boolean takeApiCall(String ip) {
+    ChatConfig c = config;
+    return apiCallsByIp.tryTake(ip, c.apiRatePerSecond(), c.apiBurst(), System.nanoTime());
+  }
+
+  /** Forgets the rate-limit state of addresses that have been quiet long enough to start afresh. */
+  public void sweep() {
+    ChatConfig c = config;
+    long now = System.nanoTime();
+    upgradesByIp.sweep(c.maxUpgradesPerIpPerSecond(), now);
+    apiCallsByIp.sweep(c.apiRatePerSecond(), now);
   }
 
   /** Counts a connection of {@code ip}, unless it holds {@code max} already. */

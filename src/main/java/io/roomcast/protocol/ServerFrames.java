@@ -92,6 +92,11 @@ public final class ServerFrames {
     return new JsonObject().put("type", "room").put("room", room).put("event", "created").toBuffer();
   }
 
+  /** A room that stayed empty and silent for {@code roomIdleExpirySeconds} was deleted with its history. */
+  public static Buffer roomDeleted(String room) {
+    return new JsonObject().put("type", "room").put("room", room).put("event", "deleted").toBuffer();
+  }
+
   private static JsonObject reply(String type, String ref) {
     JsonObject o = new JsonObject().put("type", type);
     if (ref != null) {

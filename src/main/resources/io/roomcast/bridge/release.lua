@@ -2,7 +2,7 @@
 -- held, the user's node count drops, and when no node holds the user any more a presence leave is published, once. With ARGV[2] = '*',
 -- every registered node whose heartbeat key has expired is released (run by every node, idempotent); otherwise the
 -- named node is (a node stopping gracefully releases itself). Returns the number of entries released.
--- ARGV[1] key prefix  ARGV[2] node id or '*'
+-- ARGV[1] key prefix  ARGV[2] node id or '*'  ARGV[3] now (epoch ms): when released rooms were last active
 local prefix = ARGV[1]
 local released = 0
 
@@ -14,6 +14,7 @@ local function release(node)
       local room = string.sub(field, 1, space - 1)
       local user = string.sub(field, space + 1)
       local members = prefix .. ':room:' .. room .. ':members'
+      redis.call('ZADD', prefix .. ':rooms:activity', 'XX', ARGV[3], room)
       if redis.call('HINCRBY', members, user, -1) <= 0 then
         redis.call('HDEL', members, user)
         redis.call('PUBLISH', prefix .. ':room:' .. room .. ':join', 'p' .. user .. '\n'

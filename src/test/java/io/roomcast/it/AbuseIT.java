@@ -69,6 +69,49 @@ class AbuseIT extends NodeTest {
   }
 
   @Test
+  @DisplayName("behind a trusted proxy the per-address limits count the client named in X-Forwarded-For")
+  void perClientAddressBehindAProxy() {
+    node = TestNode.start(Map.of("CHAT_TRUSTED_PROXIES", "127.0.0.1", "CHAT_MAX_CONNECTIONS_PER_IP", "1",
+        "CHAT_MAX_UPGRADES_PER_IP_PER_SECOND", "3"));
+    WsClient a = WsClient.connect(client, node.port(), "/ws?user=a", Map.of("X-Forwarded-For", "203.0.113.1"));
+    WsClient b = WsClient.connect(client, node.port(), "/ws?user=b", Map.of("X-Forwarded-For", "203.0.113.2"));
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=c", Map.of("X-Forwarded-For", "203.0.113.1")))
+        .as("a second connection of client 1").isEqualTo(429);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=c", Map.of("X-Forwarded-For", "203.0.113.1")))
+        .isEqualTo(429);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=c", Map.of("X-Forwarded-For", "203.0.113.1")))
+        .as("client 1 is now over its upgrade rate: refused before its connections are even counted").isEqualTo(429);
+    a.close();
+    b.close();
+    node.close();
+
+    node = TestNode.start(Map.of("CHAT_MAX_CONNECTIONS_PER_IP", "1"));
+    WsClient direct = WsClient.connect(client, node.port(), "/ws?user=d", Map.of("X-Forwarded-For", "203.0.113.1"));
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=e", Map.of("X-Forwarded-For", "203.0.113.2")))
+        .as("without trusted proxies the header is ignored: both are 127.0.0.1").isEqualTo(429);
+    direct.close();
+  }
+
+  @Test
+  @DisplayName("upgrades are limited per client address per second: one address at its rate does not lock out others")
+  void upgradeRatePerAddress() {
+    node = TestNode.start(Map.of("CHAT_TRUSTED_PROXIES", "127.0.0.0/8", "CHAT_MAX_UPGRADES_PER_IP_PER_SECOND", "2",
+        "CHAT_ALLOWED_ORIGINS", "https://chat.example.com"));
+    Map<String, String> one = Map.of("X-Forwarded-For", "198.51.100.1");
+    WsClient x = WsClient.connect(client, node.port(), "/ws?user=x", one);
+    WsClient y = WsClient.connect(client, node.port(), "/ws?user=y", one);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=z", one)).isEqualTo(429);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=z",
+        Map.of("X-Forwarded-For", "198.51.100.1", "Origin", "https://evil.example")))
+        .as("refused before its Origin is even looked at").isEqualTo(429);
+    try (WsClient other = WsClient.connect(client, node.port(), "/ws?user=w", Map.of("X-Forwarded-For", "198.51.100.2"))) {
+      assertThat(other.user()).isEqualTo("w");
+    }
+    x.close();
+    y.close();
+  }
+
+  @Test
   @DisplayName("a connection that answers no pings is closed after the idle timeout; a live one stays")
   void idleConnectionsClosed() throws IOException {
     node = TestNode.start(Map.of("CHAT_PING_INTERVAL_SECONDS", "1", "CHAT_IDLE_TIMEOUT_SECONDS", "2"));
