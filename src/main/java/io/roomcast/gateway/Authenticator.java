@@ -41,17 +41,19 @@ final class Authenticator {
 
   private final JWTAuth jwt;
   private final List<byte[]> apiKeys;
+  private final boolean requireExp;
 
-  private Authenticator(JWTAuth jwt, List<byte[]> apiKeys) {
+  private Authenticator(JWTAuth jwt, List<byte[]> apiKeys, boolean requireExp) {
     this.jwt = jwt;
     this.apiKeys = apiKeys;
+    this.requireExp = requireExp;
   }
 
   static Authenticator create(Vertx vertx, ChatConfig config) {
     List<byte[]> keys = new ArrayList<>();
     config.apiKeys().forEach(k -> keys.add(k.getBytes(StandardCharsets.UTF_8)));
     if (!config.jwtMode()) {
-      return new Authenticator(null, keys);
+      return new Authenticator(null, keys, config.jwtRequireExp());
     }
     JWTAuthOptions options = new JWTAuthOptions();
     if (!config.jwtSecret().isEmpty()) {
@@ -61,7 +63,7 @@ final class Authenticator {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithmOf(config.jwtPublicKey()))
           .setBuffer(config.jwtPublicKey()));
     }
-    return new Authenticator(JWTAuth.create(vertx, options), keys);
+    return new Authenticator(JWTAuth.create(vertx, options), keys, config.jwtRequireExp());
   }
 
   /** RS256 for an RSA key, ES256 for an EC key. */
@@ -107,9 +109,23 @@ final class Authenticator {
     return verify(token);
   }
 
-  /** Verifies a JWT: signature, expiry, and a usable {@code sub}. */
+  /**
+   * Verifies a JWT: its shape first (claims of the right types, no critical header this server does not understand,
+   * an {@code exp} unless {@code jwtRequireExp} is off), then signature and expiry with Vert.x's JWT library, then a
+   * usable {@code sub}. Any refusal is a 401; nothing a token holds can make this throw.
+   */
   Future<Identity> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
+    String malformed = precheck(token, requireExp);
+    if (malformed != null) {
+      return Future.failedFuture(new Refused(401, malformed));
+    }
+    Future<io.vertx.ext.auth.User> verified;
+    try {
+      verified = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      verified = Future.failedFuture(e);
+    }
+    return verified
         .recover(err -> Future.failedFuture(new Refused(401, "invalid or expired token")))
         .compose(user -> {
           // Vert.x keeps the verified token's claims in the attributes; the principal holds only a few
@@ -124,13 +140,52 @@ final class Authenticator {
           if (claims.getValue("rooms") instanceof JsonArray list) {
             rooms = new ArrayList<>();
             for (Object o : list) {
-              if (o instanceof String pattern) {
-                rooms.add(pattern);
-              }
+              rooms.add((String) o);   // precheck: strings only
             }
           }
           return Future.succeededFuture(new Identity(sub, expiresAt, rooms, Boolean.TRUE.equals(claims.getValue("admin"))));
         });
+  }
+
+  /**
+   * What is wrong with a token's header or claims before its signature is even checked, or null. A claim of the
+   * wrong type is refused rather than ignored: a {@code rooms} claim that is not a list of strings must not lift
+   * the restriction it was meant to impose, and a critical header extension ({@code crit}, RFC 7515) this server
+   * does not implement must not be skipped.
+   */
+  static String precheck(String token, boolean requireExp) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      return "a token has three parts";
+    }
+    JsonObject header;
+    JsonObject claims;
+    try {
+      header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return "the token's header or claims are not base64url JSON objects";
+    }
+    if (header.containsKey("crit")) {
+      return "the token names critical header extensions this server does not implement";
+    }
+    for (String time : new String[] {"exp", "nbf", "iat"}) {
+      if (claims.containsKey(time) && !(claims.getValue(time) instanceof Number)) {
+        return "the token's " + time + " is not a number";
+      }
+    }
+    if (requireExp && !claims.containsKey("exp")) {
+      return "the token has no exp: tokens must expire";
+    }
+    if (claims.containsKey("rooms")) {
+      if (!(claims.getValue("rooms") instanceof JsonArray rooms) || !rooms.stream().allMatch(String.class::isInstance)) {
+        return "the token's rooms claim is not a list of room patterns";
+      }
+    }
+    if (claims.containsKey("admin") && !(claims.getValue("admin") instanceof Boolean)) {
+      return "the token's admin claim is not true or false";
+    }
+    return null;
   }
 
   /** Whether {@code key} is a configured API key, compared in constant time. */

@@ -11,9 +11,12 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** JWT mode and the origin allow-list, over real WebSockets. */
@@ -41,6 +44,54 @@ class SecurityIT extends NodeTest {
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + expired, Map.of())).as("expired").isEqualTo(401);
     String badSub = tokens.issue("has space", 3600, new JsonObject());
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws", Map.of("Authorization", "Bearer " + badSub))).isEqualTo(401);
+  }
+
+  static Stream<Arguments> malformedTokens() {
+    long exp = System.currentTimeMillis() / 1000 + 3600;
+    JsonObject hs = new JsonObject().put("alg", "HS256").put("typ", "JWT");
+    return Stream.of(
+        Arguments.of("no exp", hs, new JsonObject().put("sub", "eve")),
+        Arguments.of("no exp, admin", hs, new JsonObject().put("sub", "eve").put("admin", true)),
+        Arguments.of("exp as a string", hs, new JsonObject().put("sub", "eve").put("exp", String.valueOf(exp))),
+        Arguments.of("nbf as a string", hs, new JsonObject().put("sub", "eve").put("exp", exp).put("nbf", "0")),
+        Arguments.of("rooms as a string", hs, new JsonObject().put("sub", "eve").put("exp", exp).put("rooms", "lobby")),
+        Arguments.of("rooms as an object", hs, new JsonObject().put("sub", "eve").put("exp", exp)
+            .put("rooms", new JsonObject())),
+        Arguments.of("rooms null", hs, new JsonObject().put("sub", "eve").put("exp", exp).putNull("rooms")),
+        Arguments.of("rooms with a number", hs, new JsonObject().put("sub", "eve").put("exp", exp)
+            .put("rooms", new JsonArray().add("lobby").add(7))),
+        Arguments.of("admin as a string", hs, new JsonObject().put("sub", "eve").put("exp", exp).put("admin", "true")),
+        Arguments.of("an unknown critical header", hs.copy().put("crit", new JsonArray().add("exp-ext"))
+            .put("exp-ext", 1), new JsonObject().put("sub", "eve").put("exp", exp)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedTokens")
+  @DisplayName("a token with a claim of the wrong type, no exp, or an unknown crit header is refused with 401, "
+      + "on the WebSocket and on the HTTP API")
+  void malformedTokensRefused(String name, JsonObject header, JsonObject claims) {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
+    String token = Tokens.signHs256(SECRET, header, claims);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + token, Map.of())).isEqualTo(401);
+    HttpResponse<String> api = Http.get(node.port(), "/api/rooms", Map.of("Authorization", "Bearer " + token));
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(new JsonObject(api.body()).getString("code")).isEqualTo("forbidden");
+    String good = Tokens.signHs256(SECRET, new JsonObject().put("alg", "HS256").put("typ", "JWT"),
+        new JsonObject().put("sub", "eve").put("exp", System.currentTimeMillis() / 1000 + 60));
+    try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + good, Map.of())) {
+      assertThat(c.user()).as("the same hand-made token, well formed").isEqualTo("eve");
+    }
+  }
+
+  @Test
+  @DisplayName("with jwtRequireExp=false a token without exp is accepted (and never expires)")
+  void expOptionalWhenConfigured() {
+    node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET, "CHAT_JWT_REQUIRE_EXP", "false"));
+    String token = Tokens.signHs256(SECRET, new JsonObject().put("alg", "HS256").put("typ", "JWT"),
+        new JsonObject().put("sub", "forever"));
+    try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + token, Map.of())) {
+      assertThat(c.user()).isEqualTo("forever");
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -9,7 +9,10 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Issues test JWTs the way an identity provider would: HS256 with a secret, or RS256/ES256 with a private key. */
 public final class Tokens {
@@ -68,5 +71,22 @@ public final class Tokens {
 
   public String issue(String sub) {
     return issue(sub, 3600, new JsonObject());
+  }
+
+  /**
+   * An HS256 token with exactly this header and these claims, signed by hand: for tokens an identity provider would
+   * not issue (no exp, claims of the wrong type, critical header extensions).
+   */
+  public static String signHs256(String secret, JsonObject header, JsonObject claims) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String signingInput = b64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
