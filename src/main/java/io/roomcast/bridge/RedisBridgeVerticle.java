@@ -6,6 +6,7 @@ import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.Metrics;
+import io.roomcast.ops.ThrottledLog;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.Names;
@@ -57,6 +58,9 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBridgeVerticle.class);
   private static final String TOO_MANY_ROOMS = "ROOMCAST_TOO_MANY_ROOMS";
   private static final String QUOTA = "ROOMCAST_QUOTA";
+  /** Message ids are Redis' clock at storage; one later than Redis' clock by more than this is forged. */
+  private static final long CLOCK_MARGIN_MS = 2000;
+  private static final ThrottledLog MALFORMED = new ThrottledLog(LOG, 10_000);
 
   private final ChatConfig config;
   private final Metrics metrics;
@@ -78,6 +82,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private final Map<String, List<RoomEvent>> backfilling = new HashMap<>();
   private long heartbeatTimer;
   private long expiryTimer = -1;
+  /** Redis' clock minus this node's, measured by every heartbeat (TIME). */
+  private volatile long redisClockOffsetMs;
   /** Redis' data epoch as last seen; a new one means Redis lost its data (restart without persistence). */
   private String epoch;
   /** room -> user -> this node's sessions of the user in the room. */
@@ -285,6 +291,12 @@ public final class RedisBridgeVerticle extends VerticleBase {
     }
     String node = config.nodeId();
     long ttlMs = config.presenceTtlSeconds() * 1000L;
+    long before = System.currentTimeMillis();
+    commands.send(Request.cmd(Command.TIME)).onSuccess(t -> {
+      long after = System.currentTimeMillis();
+      long redisMs = t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000;
+      redisClockOffsetMs = redisMs - (before + after) / 2;
+    });
     commands.send(Request.cmd(Command.SET).arg(keys.nodeAlive()).arg(1).arg("PX").arg(ttlMs))
         .compose(v -> commands.send(Request.cmd(Command.SADD).arg(keys.nodes()).arg(node)))
         .compose(v -> releaseScript.run(commands, List.of(),
@@ -372,29 +384,36 @@ public final class RedisBridgeVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.room(room), event);
   }
 
-  /** A room event from any node (this one included): forward its frame, as received, to the local gateways. */
+  /**
+   * A room event from any node (this one included): forward its frame, as received, to the local gateways. Only
+   * payloads a node would have published pass ({@link PubSubPayload#decode}); and since a message id sets how far
+   * every session of the room has read, an id from beyond Redis' own clock is not believed: the message is dropped
+   * and the room backfilled from its stream, which delivers it if (and only if) the stream really holds it.
+   */
   private void onRoomEvent(String channel, Buffer payload) {
     metrics.pubsubReceived();
     String room = keys.roomOf(channel);
-    int newline = indexOf(payload, (byte) '\n');
-    if (room == null || newline < 1) {
-      LOG.debug("ignored malformed event on {}", channel);
+    RoomEvent event = room == null || !Names.isValidRoom(room) ? null : PubSubPayload.decode(room, payload);
+    if (event == null) {
+      metrics.pubsubMalformed();
+      MALFORMED.info("dropped a pub/sub message on {} that no node published (malformed or forged)",
+          ThrottledLog.clip(channel));
       return;
     }
-    String field = newline > 1 ? payload.getString(1, newline) : null;
-    Buffer frame = payload.slice(newline + 1, payload.length());
-    RoomEvent event = switch (payload.getByte(0)) {
-      case 'm' -> RoomEvent.message(field, frame);
-      case 'p' -> RoomEvent.presence(frame, field);
-      case 't' -> RoomEvent.typing(frame, field);
-      default -> null;
-    };
-    if (event != null) {
-      if (event.kind() == RoomEvent.Kind.MESSAGE) {
-        metrics.pubsubLag(event.messageId().millis());
+    if (event.kind() == RoomEvent.Kind.MESSAGE) {
+      long redisNow = System.currentTimeMillis() + redisClockOffsetMs;
+      if (event.messageId().millis() > redisNow + CLOCK_MARGIN_MS) {
+        metrics.pubsubMalformed();
+        MALFORMED.info("room {}: a message id from the future ({}); checking the stream", room, event.messageId());
+        if (lastForwarded.containsKey(room) && !backfilling.containsKey(room)) {
+          backfilling.put(room, new ArrayList<>());
+          backfillRoom(room, false);
+        }
+        return;
       }
-      forward(room, event);
+      metrics.pubsubLag(event.messageId().millis());
     }
+    forward(room, event);
   }
 
   /** A room was created or deleted (on any node): every local client hears of it. */
@@ -424,15 +443,6 @@ public final class RedisBridgeVerticle extends VerticleBase {
           }
         })
         .onFailure(e -> LOG.debug("room expiry sweep failed: {}", e.toString()));
-  }
-
-  private static int indexOf(Buffer b, byte value) {
-    for (int i = 0, n = Math.min(b.length(), 128); i < n; i++) {
-      if (b.getByte(i) == value) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /**
@@ -578,7 +588,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
   }
 
   private void typing(BridgeRequest.Typing t) {
-    Buffer payload = Buffer.buffer("t" + t.user() + "\n").appendBuffer(ServerFrames.typing(t.room(), t.user()));
+    Buffer payload = PubSubPayload.typing(t.room(), t.user());
     commands.send(Request.cmd(Command.PUBLISH).arg(keys.joinChannel(t.room())).arg(payload))
         .onFailure(e -> LOG.debug("typing not published: {}", e.toString()));
   }
@@ -685,7 +695,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
 
   /** Records this node's presence of {@code user} in {@code room}; a new room counts toward {@code quota} (or null). */
   private Future<Response> runJoin(String room, String user, String quota) {
-    Buffer presence = Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, true, user));
+    Buffer presence = PubSubPayload.presence(room, true, user);
     return joinScript.run(commands, List.of(keys.rooms(), keys.members(room), keys.nodePresence(),
             keys.roomActivity(), quota == null ? keys.rooms() : keys.quota(quota)),
         List.of(room, user, RedisKeys.presenceField(room, user), keys.newRoomChannel(), keys.joinChannel(room),
@@ -694,7 +704,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
   }
 
   private Future<Response> runLeave(String room, String user) {
-    Buffer presence = Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, false, user));
+    Buffer presence = PubSubPayload.presence(room, false, user);
     return leaveScript.run(commands, List.of(keys.members(room), keys.nodePresence(), keys.roomActivity()),
         List.of(user, RedisKeys.presenceField(room, user), keys.joinChannel(room), presence, room,
             System.currentTimeMillis()));

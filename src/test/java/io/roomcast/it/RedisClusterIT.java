@@ -54,11 +54,57 @@ class RedisClusterIT {
     return Await.result(redisClient.send(request), Duration.ofSeconds(5));
   }
 
-  /** One pattern (NUMPAT counts distinct patterns), held by one subscriber connection per node. */
+  /**
+   * One pattern (NUMPAT counts distinct patterns) and the two room-list channels (created, deleted), held by one
+   * subscriber connection per node.
+   */
   private void assertSubscribers() {
     assertThat(redis(Request.cmd(Command.PUBSUB).arg("NUMPAT")).toInteger()).isEqualTo(1);
     String clients = redis(Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString();
-    assertThat(clients.lines().filter(l -> l.contains(" psub=1 ") && l.contains(" sub=1 "))).hasSize(2);
+    assertThat(clients.lines().filter(l -> l.contains(" psub=1 ") && l.contains(" sub=2 "))).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("forged or malformed pub/sub messages are dropped and counted; one with an id from the future moves "
+      + "no one's position, and later real messages arrive")
+  void forgedPubSubMessages() {
+    try (WsClient ann = WsClient.connect(client, a.port(), "ann");
+        WsClient bob = WsClient.connect(client, b.port(), "bob")) {
+      ann.join("forged");
+      bob.join("forged");
+      String first = ann.say("forged", "real one");
+      bob.event("message");
+      ann.event("message");
+      long future = System.currentTimeMillis() + 3_600_000L;
+      String forgedId = future + "-0";
+      String channel = "chat:room:forged:msg";
+      for (String payload : new String[] {
+          "m" + forgedId + "\n{\"type\":\"message\",\"room\":\"forged\",\"id\":\"" + forgedId
+              + "\",\"user\":\"mallory\",\"text\":\"from the future\",\"ts\":" + future + "}",
+          "m99999999999999999-0\n{\"type\":\"message\",\"room\":\"forged\",\"id\":\"99999999999999999-0\","
+              + "\"user\":\"mallory\",\"text\":\"x\",\"ts\":1}",
+          "not a payload at all",
+          "m1-0\n{\"type\":\"message\",\"room\":\"elsewhere\",\"id\":\"1-0\",\"user\":\"m\",\"text\":\"x\",\"ts\":1}",
+          "pmallory\n{\"type\":\"message\",\"room\":\"forged\"}",
+          "t\n{\"type\":\"typing\",\"room\":\"forged\",\"user\":\"\"}"}) {
+        redis(Request.cmd(Command.PUBLISH).arg(channel).arg(payload));
+      }
+      Await.until("every forged message counted on both nodes", Duration.ofSeconds(5),
+          () -> a.metric("roomcast_redis_pubsub_malformed_total") >= 6.0
+              && b.metric("roomcast_redis_pubsub_malformed_total") >= 6.0);
+      String second = ann.say("forged", "real two");
+      for (WsClient c : List.of(ann, bob)) {
+        JsonObject next = c.event("message");
+        assertThat(next.getString("id")).as("the real message, not the forged one").isEqualTo(second);
+        assertThat(c.drain()).noneMatch(f -> "message".equals(f.getString("type")));
+      }
+      List<String> resumed = new ArrayList<>();
+      try (WsClient carl = WsClient.connect(client, b.port(), "carl")) {
+        carl.expect("joined", new JsonObject().put("type", "join").put("room", "forged").put("since", first));
+        resumed.add(carl.event("message").getString("id"));
+      }
+      assertThat(resumed).containsExactly(second);
+    }
   }
 
   @Test

@@ -1,0 +1,90 @@
+package io.roomcast.bridge;
+
+import io.roomcast.bus.RoomEvent;
+import io.roomcast.protocol.MessageId;
+import io.roomcast.protocol.Names;
+import io.roomcast.protocol.ServerFrames;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The framing of a room's pub/sub payloads: a kind letter ({@code m} message, {@code p} presence, {@code t} typing),
+ * then the message id ({@code m}) or the user whose own connections skip the event ({@code p}, {@code t}), a newline,
+ * then the event's JSON exactly as clients receive it. Messages are framed by {@code publish.lua} (which learns the
+ * id), presence leaves of dead nodes by {@code release.lua}; everything else here.
+ *
+ * <p>Decoding trusts nothing: whoever can PUBLISH to Redis can send anything, so a payload becomes an event only if
+ * it is exactly what a node would have published for that room: the right shape, a well-formed id or user, and a JSON
+ * frame that begins with the event's own type, room, and id or user. Anything else is dropped (and counted).
+ */
+final class PubSubPayload {
+  private PubSubPayload() {}
+
+  static Buffer presence(String room, boolean join, String user) {
+    return Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, join, user));
+  }
+
+  static Buffer typing(String room, String user) {
+    return Buffer.buffer("t" + user + "\n").appendBuffer(ServerFrames.typing(room, user));
+  }
+
+  /** The event a payload on {@code room}'s channels carries, or null when it is not one a node publishes. */
+  static RoomEvent decode(String room, Buffer payload) {
+    int newline = indexOf(payload, (byte) '\n');
+    if (newline < 2 || payload.length() < newline + 3 || payload.getByte(payload.length() - 1) != '}') {
+      return null;
+    }
+    String field = payload.getString(1, newline, "UTF-8");
+    Buffer frame = payload.slice(newline + 1, payload.length());
+    switch (payload.getByte(0)) {
+      case 'm' -> {
+        MessageId id = MessageId.parse(field);
+        if (id == null || !startsWith(frame, "{\"type\":\"message\",\"room\":" + Json.encode(room) + ",\"id\":\""
+            + field + "\",")) {
+          return null;
+        }
+        return new RoomEvent(RoomEvent.Kind.MESSAGE, frame, null, id);
+      }
+      case 'p' -> {
+        if (!Names.isValidSubject(field)
+            || !startsWith(frame, "{\"type\":\"presence\",\"room\":" + Json.encode(room) + ",\"event\":\"")) {
+          return null;
+        }
+        return RoomEvent.presence(frame, field);
+      }
+      case 't' -> {
+        if (!Names.isValidSubject(field)
+            || !startsWith(frame, "{\"type\":\"typing\",\"room\":" + Json.encode(room) + ",\"user\":")) {
+          return null;
+        }
+        return RoomEvent.typing(frame, field);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private static boolean startsWith(Buffer frame, String prefix) {
+    byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+    if (frame.length() < p.length) {
+      return false;
+    }
+    for (int i = 0; i < p.length; i++) {
+      if (frame.getByte(i) != p[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(Buffer b, byte value) {
+    for (int i = 0, n = Math.min(b.length(), 160); i < n; i++) {
+      if (b.getByte(i) == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
