@@ -27,6 +27,11 @@ function addRoom(room) {
   $('rooms').appendChild(li);
 }
 
+function removeRoom(room) {
+  [...$('rooms').children].find((li) => li.dataset.room === room)?.remove();
+  messages.delete(room);
+}
+
 function store(m) {
   if (!messages.has(m.room)) messages.set(m.room, new Map());
   messages.get(m.room).set(m.id, m);
@@ -101,8 +106,14 @@ function start(nameOrToken) {
     showError('');
     (await chat.listRooms()).forEach(addRoom);
   });
-  chat.on('room', (r) => addRoom(r.room));
-  chat.on('message', (m) => { store(m); if (m.room === current) renderMessages(); });
+  chat.on('room', (r) => (r.event === 'deleted' ? removeRoom(r.room) : addRoom(r.room)));
+  chat.on('message', (m) => {
+    store(m);
+    if (m.room !== current) return;
+    renderMessages();
+    // the message a typist was writing has arrived: they are no longer typing
+    if (typingTimers.has(m.user)) { clearTimeout(typingTimers.get(m.user)); typingTimers.delete(m.user); renderTyping(); }
+  });
   chat.on('presence', (p) => {
     const set = members.get(p.room) || new Set();
     if (p.event === 'join') set.add(p.user); else set.delete(p.user);

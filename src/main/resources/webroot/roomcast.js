@@ -8,6 +8,8 @@
 //   await chat.send('lobby', 'hello');
 
 const RECONNECT_AT_ONCE = new Set([1001, 1012, 4008]);
+// the client sent something the server cannot take (too large, not UTF-8, not WebSocket): reconnecting would not help
+const STOP = new Map([[1009, 'too_large'], [1007, 'invalid_data'], [1002, 'protocol_error']]);
 
 export class RoomcastError extends Error {
   constructor(code, message) {
@@ -145,11 +147,11 @@ export class RoomcastClient {
     }
     this.pending.clear();
     if (this.closedByUser) { this.setState('offline'); return; }
-    if (code === 1009) {
-      // the client sent something too large: reconnecting would not help
+    if (STOP.has(code)) {
+      const error = STOP.get(code);
       this.setState('offline');
-      this.emit('error', new RoomcastError('too_large', reason || 'message too large'));
-      if (this.welcomed) { this.welcomed.reject(new RoomcastError('too_large', 'closed')); this.welcomed = null; }
+      this.emit('error', new RoomcastError(error, reason || error));
+      if (this.welcomed) { this.welcomed.reject(new RoomcastError(error, 'closed')); this.welcomed = null; }
       return;
     }
     this.scheduleReconnect(code);

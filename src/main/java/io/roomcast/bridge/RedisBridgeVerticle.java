@@ -335,7 +335,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
 
   private void backfillRoom(String room, boolean dataLost) {
     MessageId from = lastForwarded.get(room);
-    boolean nothingSeen = from != null && from.millis() == 0 && from.seq() == 0;
+    boolean nothingSeen = from != null && from.isZero();
     Future<List<StoredMessage>> missed = from == null || (dataLost && !nothingSeen)
         ? Future.succeededFuture(null)
         : recoverScript.run(commands, List.of(keys.stream(room)), List.of(from.toString(), config.historySize()))
@@ -549,6 +549,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
       } else if (req instanceof BridgeRequest.ListRooms) {
         reply(msg, commands.send(Request.cmd(Command.SMEMBERS).arg(keys.rooms())),
             r -> new BridgeReply.RoomList(sorted(r)));
+      } else if (req instanceof BridgeRequest.History h && h.before() != null && h.before().isZero()) {
+        msg.reply(new BridgeReply.Page(List.of()));   // nothing is older than the first possible id
       } else if (req instanceof BridgeRequest.History h) {
         reply(msg, commands.send(Request.cmd(Command.XREVRANGE).arg(keys.stream(h.room()))
                 .arg(h.before() == null ? "+" : "(" + h.before()).arg("-").arg("COUNT").arg(h.limit())),

@@ -9,6 +9,7 @@ import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.AddressRange;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.Metrics;
+import io.roomcast.ops.Metrics.Refusal;
 import io.roomcast.ops.NodeState;
 import io.roomcast.ops.ThrottledLog;
 import io.roomcast.protocol.CloseCode;
@@ -19,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -99,12 +101,23 @@ public final class ChatGatewayVerticle extends VerticleBase {
     pingTimer = vertx.setPeriodic(config.pingIntervalSeconds() * 1000L, t -> heartbeat());
 
     Router router = Router.router(vertx);
+    router.route().handler(ChatGatewayVerticle::refuseBodiesOnReads);
     router.get("/ws").handler(this::upgrade);
     new HttpApi(this).mount(router);
     if (!config.separateManagementPort()) {
       OpsRoutes.mount(router, state, bridge, registryName);
     }
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+      // the page may load only its own scripts and styles, talk only to its own server, and never be framed
+      ctx.response().headers()
+          .set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; "
+              + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+          .set("X-Content-Type-Options", "nosniff")
+          .set("Referrer-Policy", "no-referrer");
+      ctx.next();
+    });
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     jsonRefusals(router);
 
     HttpServerOptions options = new HttpServerOptions()
@@ -146,28 +159,28 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private void upgrade(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     if (state.draining()) {
-      refuseUpgrade(ctx, 503, ErrorCode.UNAVAILABLE, "this node is shutting down: connect to another");
+      refuseUpgrade(ctx, Refusal.DRAINING, 503, ErrorCode.UNAVAILABLE, "this node is shutting down: connect to another");
       return;
     }
     if (!"websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
-      refuseUpgrade(ctx, 400, ErrorCode.BAD_REQUEST, "this endpoint expects a WebSocket upgrade");
+      refuseUpgrade(ctx, Refusal.NOT_WEBSOCKET, 400, ErrorCode.BAD_REQUEST, "this endpoint expects a WebSocket upgrade");
       return;
     }
     String ip = ClientAddress.of(req, trustedProxies);
     if (!state.takeUpgrade(ip)) {
       REFUSALS.info("upgrades refused: too many connection attempts (from {})", ip);
-      refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "too many connection attempts: retry later");
+      refuseUpgrade(ctx, Refusal.UPGRADE_RATE, 429, ErrorCode.RATE_LIMITED, "too many connection attempts: retry later");
       return;
     }
     String origin = req.getHeader(HttpHeaders.ORIGIN);
     if (!config.allowedOrigins().isEmpty() && origin != null && !config.allowedOrigins().contains(origin)) {
       REFUSALS.info("upgrade refused: origin {} is not allowed (from {})", ThrottledLog.clip(origin), ip);
-      refuseUpgrade(ctx, 403, ErrorCode.FORBIDDEN, "origin not allowed");
+      refuseUpgrade(ctx, Refusal.ORIGIN, 403, ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
     if (!state.acquireIp(ip, config.maxConnectionsPerIp())) {
       REFUSALS.info("upgrade refused: {} holds {} connections", ip, config.maxConnectionsPerIp());
-      refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "too many connections from this address");
+      refuseUpgrade(ctx, Refusal.ADDRESS_CONNECTIONS, 429, ErrorCode.RATE_LIMITED, "too many connections from this address");
       return;
     }
     // async checks follow: the request must be paused, or toWebSocket() fails once they complete
@@ -179,12 +192,12 @@ public final class ChatGatewayVerticle extends VerticleBase {
           if (ar.failed() || ar.result() == null) {
             state.releaseIp(ip);
             if (ar.succeeded()) {
-              refuseUpgrade(ctx, 429, ErrorCode.RATE_LIMITED, "this user holds too many connections");
+              refuseUpgrade(ctx, Refusal.USER_CONNECTIONS, 429, ErrorCode.RATE_LIMITED, "this user holds too many connections");
             } else if (ar.cause() instanceof Authenticator.Refused r) {
               REFUSALS.info("upgrade refused for {}: {}", ip, r.getMessage());
-              refuseUpgrade(ctx, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
+              refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
             } else {
-              refuseUpgrade(ctx, 503, ErrorCode.UNAVAILABLE, "the message broker is unavailable right now; retry");
+              refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE, "the message broker is unavailable right now; retry");
             }
             return;
           }
@@ -209,7 +222,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
         });
   }
 
-  private static void refuseUpgrade(RoutingContext ctx, int status, ErrorCode code, String message) {
+  private void refuseUpgrade(RoutingContext ctx, Refusal reason, int status, ErrorCode code, String message) {
+    metrics.upgradeRefused(reason);
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(ServerFrames.error(code, message, null));
   }
@@ -222,6 +236,23 @@ public final class ChatGatewayVerticle extends VerticleBase {
       long delay = Math.max(1, windowMs * i / open.size());
       vertx.setTimer(delay, t -> s.close(CloseCode.SERVICE_RESTART));
     }
+  }
+
+  /**
+   * GET and HEAD requests (the page, health, metrics) carry no body here; one that announces a body is refused at once
+   * with a 400, before a malformed body (a broken chunk size, say) can fail the request mid-response.
+   */
+  private static void refuseBodiesOnReads(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean hasBody = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.equals("0"));
+    if (hasBody && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
+      ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CONNECTION, "close")
+          .end(ServerFrames.error(ErrorCode.BAD_REQUEST, "GET and HEAD requests carry no body", null));
+      return;
+    }
+    ctx.next();
   }
 
   /** Every refusal the router itself makes (unknown path, bad method, malformed request) is JSON too. */

@@ -6,11 +6,13 @@ import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameParser;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.Names;
+import io.roomcast.protocol.ProtocolException;
 import io.roomcast.protocol.StoredMessage;
+import io.roomcast.protocol.StrictJson;
+import java.util.Map;
 import io.roomcast.ops.ThrottledLog;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -98,24 +100,20 @@ final class HttpApi {
       error(ctx, 415, ErrorCode.BAD_REQUEST, "the body must be JSON, sent with Content-Type: application/json");
       return;
     }
-    JsonObject body;
+    Map<String, Object> body;
     try {
-      Object parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-      body = parsed instanceof JsonObject o ? o : null;
-    } catch (DecodeException | IllegalArgumentException e) {
-      error(ctx, 400, ErrorCode.BAD_JSON, "the body is not valid JSON");
-      return;
-    } catch (RuntimeException e) {
-      error(ctx, 400, ErrorCode.BAD_JSON, "the body is not acceptable JSON");
-      return;
-    }
-    if (body == null) {
-      error(ctx, 400, ErrorCode.BAD_REQUEST, "the body must be a JSON object with text and user");
+      if (ctx.body().buffer() == null) {
+        throw new ProtocolException(ErrorCode.BAD_REQUEST, "the body must be a JSON object with text and user", null);
+      }
+      body = StrictJson.object(ctx.body().buffer().getBytes());
+    } catch (ProtocolException e) {
+      error(ctx, 400, e.code(), e.code() == ErrorCode.BAD_JSON ? e.getMessage()
+          : "the body must be a JSON object with text and user");
       return;
     }
-    Object text = body.getValue("text");
-    Object user = body.getValue("user");
-    Object key = body.getValue("key");
+    Object text = body.get("text");
+    Object user = body.get("user");
+    Object key = body.get("key");
     if (!(text instanceof String t) || t.isEmpty()) {
       error(ctx, 400, ErrorCode.BAD_REQUEST, "field 'text' must be a non-empty string");
       return;
@@ -239,8 +237,9 @@ final class HttpApi {
     int status = ctx.statusCode();
     if (status == 413) {
       error(ctx, 413, ErrorCode.BAD_REQUEST, "the body is larger than " + gateway.settings().maxFrameBytes() + " bytes");
-    } else if (status >= 400 && status < 500) {
-      error(ctx, status, ErrorCode.BAD_REQUEST, "bad request");
+    } else if (status >= 400 && status < 500 || !ctx.request().isEnded()) {
+      // a failure while the request was still being read is the request's own: malformed chunks, bad lengths
+      error(ctx, status >= 400 && status < 500 ? status : 400, ErrorCode.BAD_REQUEST, "malformed request");
     } else {
       LOG.error("HTTP API request failed", ctx.failure());
       error(ctx, 500, ErrorCode.INTERNAL, "internal error");

@@ -426,10 +426,12 @@ final class Session {
 
   private void onException(Throwable t) {
     if (t instanceof CorruptedWebSocketFrameException corrupted) {
-      // a protocol violation Netty detected (invalid UTF-8, a frame beyond the hard size limit): Netty stops
-      // decoding and Vert.x closes the socket at once, so the close frame may not reach the client
-      CloseCode code = corrupted.closeStatus() != null && corrupted.closeStatus().code() == 1007
-          ? CloseCode.INVALID_DATA : CloseCode.TOO_LARGE;
+      // a protocol violation Netty detected (RSV bits, an unmasked frame, a reserved opcode, invalid UTF-8, a frame
+      // beyond the hard size limit): Netty stops decoding and Vert.x closes the socket at once, so the close frame
+      // may not reach the client
+      int status = corrupted.closeStatus() == null ? 1002 : corrupted.closeStatus().code();
+      CloseCode code = status == 1007 ? CloseCode.INVALID_DATA
+          : status == 1009 ? CloseCode.TOO_LARGE : CloseCode.PROTOCOL_ERROR;
       LOG.info("closing session {} of {}: {}", id, user, code.reason());
       if (closing == null) {
         gateway.metrics().closed(code);

@@ -29,6 +29,16 @@ public final class Metrics {
   private final Counter messagesOut;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
+  private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+
+  /** Why a WebSocket upgrade was refused (the {@code reason} label of {@code roomcast_upgrades_refused_total}). */
+  public enum Refusal {
+    DRAINING, NOT_WEBSOCKET, UPGRADE_RATE, ORIGIN, ADDRESS_CONNECTIONS, IDENTITY, USER_CONNECTIONS, BROKER;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
   private final Counter typingDropped;
   private final Counter messagesDropped;
   private final Counter configApplied;
@@ -125,6 +135,10 @@ public final class Metrics {
     pubsubLag = Timer.builder("roomcast_redis_pubsub_lag")
         .description("From a message's storage in Redis to its arrival on this node's subscription")
         .publishPercentileHistogram().register(registry);
+    for (Refusal reason : Refusal.values()) {
+      refusals.put(reason, Counter.builder("roomcast_upgrades_refused").tag("reason", reason.label())
+          .description("WebSocket upgrades refused, by reason").register(registry));
+    }
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, Counter.builder("roomcast_errors").tag("code", code.wire())
           .description("Error replies sent to clients, by code").register(registry));
@@ -210,6 +224,10 @@ public final class Metrics {
 
   public void publishLatency(long nanos) {
     publishLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void upgradeRefused(Refusal reason) {
+    refusals.get(reason).increment();
   }
 
   public void error(ErrorCode code) {

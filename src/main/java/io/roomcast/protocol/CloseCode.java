@@ -3,6 +3,7 @@ package io.roomcast.protocol;
 /** WebSocket close codes the server uses (protocol v1, "Close codes"). */
 public enum CloseCode {
   GOING_AWAY(1001, "server going away"),
+  PROTOCOL_ERROR(1002, "protocol error"),
   INVALID_DATA(1007, "invalid frame data"),
   TOO_LARGE(1009, "frame too large"),
   SERVICE_RESTART(1012, "service restart"),

@@ -1,8 +1,5 @@
 package io.roomcast.protocol;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
@@ -23,9 +20,9 @@ public final class FrameParser {
   }
 
   public ClientFrame parse(String text) throws ProtocolException {
-    JsonObject json = decode(text);
+    Map<String, Object> json = StrictJson.object(text);
     String ref = ref(json);
-    Object type = json.getValue("type");
+    Object type = json.get("type");
     if (!(type instanceof String t)) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'type' must be a string", ref);
     }
@@ -43,29 +40,8 @@ public final class FrameParser {
     };
   }
 
-  private static JsonObject decode(String text) throws ProtocolException {
-    Object value;
-    try {
-      value = Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new ProtocolException(ErrorCode.BAD_JSON, "the frame is not valid JSON", null);
-    } catch (RuntimeException e) {
-      // Jackson's stream constraints (nesting depth, number length) surface here
-      throw new ProtocolException(ErrorCode.BAD_JSON, "the frame is not acceptable JSON", null);
-    }
-    if (value instanceof JsonObject o) {
-      return o;
-    }
-    if (value instanceof Map<?, ?> m) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) m;
-      return new JsonObject(map);
-    }
-    throw new ProtocolException(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
-  }
-
-  private static String ref(JsonObject json) throws ProtocolException {
-    Object ref = json.getValue("ref");
+  private static String ref(Map<String, Object> json) throws ProtocolException {
+    Object ref = json.get("ref");
     if (ref == null) {
       return null;
     }
@@ -75,8 +51,8 @@ public final class FrameParser {
     return s;
   }
 
-  private static String room(JsonObject json, String ref) throws ProtocolException {
-    Object room = json.getValue("room");
+  private static String room(Map<String, Object> json, String ref) throws ProtocolException {
+    Object room = json.get("room");
     if (!(room instanceof String s)) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'room' must be a string", ref);
     }
@@ -87,9 +63,9 @@ public final class FrameParser {
     return s;
   }
 
-  private ClientFrame.Send send(JsonObject json, String ref) throws ProtocolException {
+  private ClientFrame.Send send(Map<String, Object> json, String ref) throws ProtocolException {
     String room = room(json, ref);
-    Object text = json.getValue("text");
+    Object text = json.get("text");
     if (!(text instanceof String s)) {
       throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' must be a string", ref);
     }
@@ -104,7 +80,7 @@ public final class FrameParser {
     return new ClientFrame.Send(ref, room, s, key);
   }
 
-  private static ClientFrame.History history(JsonObject json, String ref) throws ProtocolException {
+  private static ClientFrame.History history(Map<String, Object> json, String ref) throws ProtocolException {
     String room = room(json, ref);
     String beforeText = optionalString(json, "before", Integer.MAX_VALUE, ref);
     MessageId before = null;
@@ -114,7 +90,7 @@ public final class FrameParser {
         throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'before' is not a message id", ref);
       }
     }
-    Object limit = json.getValue("limit");
+    Object limit = json.get("limit");
     int n = DEFAULT_HISTORY_LIMIT;
     if (limit != null) {
       if (!(limit instanceof Integer || limit instanceof Long)
@@ -126,9 +102,9 @@ public final class FrameParser {
     return new ClientFrame.History(ref, room, before, n);
   }
 
-  private static String optionalString(JsonObject json, String field, int maxLength, String ref)
+  private static String optionalString(Map<String, Object> json, String field, int maxLength, String ref)
       throws ProtocolException {
-    Object value = json.getValue(field);
+    Object value = json.get(field);
     if (value == null) {
       return null;
     }

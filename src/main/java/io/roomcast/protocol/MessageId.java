@@ -32,6 +32,11 @@ public record MessageId(long millis, long seq) implements Comparable<MessageId> 
     return new MessageId(last.millis, last.seq + 1);
   }
 
+  /** Whether this is 0-0, the id before every message. */
+  public boolean isZero() {
+    return millis == 0 && seq == 0;
+  }
+
   @Override
   public int compareTo(MessageId o) {
     int c = Long.compare(millis, o.millis);

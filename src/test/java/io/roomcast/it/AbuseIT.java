@@ -174,6 +174,30 @@ class AbuseIT extends NodeTest {
     }
   }
 
+  @Test
+  @DisplayName("log flooding: refusals a client can repeat at will are logged clipped and at most once a second; "
+      + "malformed HTTP gets a 400 and no stack trace")
+  void logFlooding() {
+    try (JarNode jar = JarNode.start(dir, Map.of("CHAT_ALLOWED_ORIGINS", "https://chat.example.com",
+        "CHAT_MAX_UPGRADES_PER_IP_PER_SECOND", "100000", "CHAT_MAX_UPGRADES_PER_SECOND", "100000"))) {
+      String origin = "https://" + "a".repeat(7000) + ".example";
+      for (int i = 0; i < 40; i++) {
+        assertThat(WsClient.refusedStatus(client, jar.port(), "/ws?user=x", Map.of("Origin", origin))).isEqualTo(403);
+      }
+      String chunked = io.roomcast.support.RawHttp.exchange(jar.port(), "POST /api/rooms/x/messages HTTP/1.1\r\n"
+          + "Host: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n");
+      assertThat(io.roomcast.support.RawHttp.status(chunked)).isEqualTo(400);
+      assertThat(Http.get(jar.port(), "/metrics").body()).as("every refusal counted")
+          .contains("roomcast_upgrades_refused_total{reason=\"origin\"} 40.0");
+      jar.terminate();
+      jar.awaitExit(Duration.ofSeconds(30));
+      java.util.List<String> refusals = jar.log().lines().filter(l -> l.contains("is not allowed")).toList();
+      assertThat(refusals).as("40 refusals in well under 40 s").isNotEmpty().hasSizeLessThan(10);
+      assertThat(refusals).allSatisfy(l -> assertThat(l.length()).isLessThan(400));
+      assertThat(jar.log()).doesNotContain("ERROR").doesNotContain("Exception").doesNotContain("a".repeat(200));
+    }
+  }
+
   /** A WebSocket handshake done by hand on a plain socket, which then never reads or writes again. */
   private static Socket rawWebSocket(int port, String user) throws IOException {
     Socket s = new Socket("127.0.0.1", port);

@@ -73,7 +73,15 @@ class OwaspIT {
         })),
         row("invalid UTF-8 in a text frame", "close 1007", t -> t.closeAfter(ws -> ws.writeFrame(
             new WebSocketFrameImpl(WebSocketFrameType.TEXT, Unpooled.wrappedBuffer(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}), true)))),
+        row("RSV1 set without a negotiated extension", "close 1002", t -> t.rawFrame(0x80 | 0x40 | 0x1, "{}")),
+        row("an unmasked client frame", "close 1002", t -> t.rawFrame(0x81, null)),
+        row("a reserved opcode", "close 1002", t -> t.rawFrame(0x80 | 0x3, "{}")),
         row("deeply nested JSON", "bad_json, still open", OwaspIT::deeplyNested),
+        row("JSON with a comment", "bad_json, still open",
+            t -> t.refusedText("{\"type\":\"ping\" /* hidden */}")),
+        row("JSON with a duplicate key", "bad_json, still open",
+            t -> t.refusedText("{\"type\":\"ping\",\"type\":\"join\"}")),
+        row("JSON with a trailing comma", "bad_json, still open", t -> t.refusedText("{\"type\":\"ping\",}")),
         row("slowloris upgrade (request never completed)", "dropped", OwaspIT::slowloris));
   }
 
@@ -101,6 +109,65 @@ class OwaspIT {
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     attack.accept(ws);
     return "close " + Await.result(io.vertx.core.Future.fromCompletionStage(closed));
+  }
+
+  /** Sends {@code text} and returns the error code it got and whether the connection stayed open. */
+  private String refusedText(String text) {
+    try (WsClient c = WsClient.connect(client, node.port(), "strict")) {
+      c.sendText(text);
+      JsonObject reply = c.event("error");
+      c.expect("pong", new JsonObject().put("type", "ping"));
+      return reply.getString("code") + (c.isClosed() ? ", closed" : ", still open");
+    }
+  }
+
+  /**
+   * Completes a handshake on a plain socket, then sends one frame with {@code firstByte} (FIN, RSV bits and opcode) and
+   * {@code payload} masked, or an unmasked "{}" when {@code payload} is null; returns the close code the server sends.
+   */
+  private String rawFrame(int firstByte, String payload) {
+    try (Socket s = new Socket("127.0.0.1", node.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET /ws?user=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.read());
+      }
+      byte[] data = (payload == null ? "{}" : payload).getBytes(StandardCharsets.UTF_8);
+      java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+      frame.write(firstByte);
+      if (payload == null) {
+        frame.write(data.length);
+        frame.write(data);
+      } else {
+        byte[] mask = {1, 2, 3, 4};
+        frame.write(0x80 | data.length);
+        frame.write(mask);
+        for (int i = 0; i < data.length; i++) {
+          frame.write(data[i] ^ mask[i % 4]);
+        }
+      }
+      s.getOutputStream().write(frame.toByteArray());
+      while (true) {
+        int b0 = in.read();
+        if (b0 == -1) {
+          return "dropped";
+        }
+        int len = in.read() & 0x7f;
+        if (len == 126) {
+          len = (in.read() << 8) | in.read();
+        }
+        byte[] body = in.readNBytes(len);
+        if ((b0 & 0x0f) == 0x8) {
+          return "close " + (body.length >= 2 ? ((body[0] & 0xff) << 8 | (body[1] & 0xff)) : -1);
+        }
+      }
+    } catch (IOException e) {
+      return "error " + e;
+    }
   }
 
   private String deeplyNested() {
