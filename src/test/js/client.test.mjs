@@ -51,8 +51,9 @@ async function closingServer(code) {
   return { url: `ws://127.0.0.1:${port}/ws`, connections: () => connections, close: () => wss.close() };
 }
 
-test('close codes: 1012 reconnects at once, 4029 backs off, 1009 does not retry, 4001 asks for a token', async () => {
-  for (const [code, expect] of [[1012, 'soon'], [4029, 'late'], [1009, 'never'], [4001, 'token']]) {
+test('close codes: 1012, 1001, 4008 reconnect at once, 4029 backs off, 1009, 1007, 1002 do not retry, 4001 asks for a token', async () => {
+  for (const [code, expect] of [[1012, 'soon'], [1001, 'soon'], [4008, 'soon'], [4029, 'late'], [1009, 'never'],
+    [1007, 'never'], [1002, 'never'], [4001, 'token']]) {
     const server = await closingServer(code);
     let tokenAsked = 0;
     const chat = new RoomcastClient({ url: server.url, user: 'u', WebSocket, minBackoffMs: 100,
@@ -64,12 +65,12 @@ test('close codes: 1012 reconnects at once, 4029 backs off, 1009 does not retry,
       await waitFor('close ' + code, () => chat.state !== 'connected');
       if (expect === 'never') {
         await waitFor('offline', () => chat.state === 'offline');
-        assert.equal(server.connections(), 1, '1009: no second connection');
+        assert.equal(server.connections(), 1, `${code}: no second connection`);
         assert.deepEqual(plans, []);
       } else {
         await waitFor('a reconnect plan', () => plans.length > 0);
         assert.equal(plans[0].code, code);
-        if (expect === 'soon') assert.ok(plans[0].delay < 250, `1012 reconnects at once (${plans[0].delay})`);
+        if (expect === 'soon') assert.ok(plans[0].delay < 250, `${code} reconnects at once (${plans[0].delay})`);
         if (expect === 'late') assert.ok(plans[0].delay >= 30000, `4029 backs off (${plans[0].delay})`);
         if (expect === 'token') assert.ok(tokenAsked >= 1, 'a fresh token was asked for');
       }

@@ -219,6 +219,16 @@ abstract class ProtocolContract {
     assertThat(first.getLong("ts")).isPositive();
   }
 
+  @Test
+  @DisplayName("history before 0-0 (the id before every message) is empty, not an error")
+  void historyBeforeTheFirstId() {
+    WsClient ann = client("ann");
+    String room = room();
+    ann.join(room);
+    ann.say(room, "x");
+    assertThat(ann.expect("history", frame("history", room).put("before", "0-0")).getJsonArray("messages")).isEmpty();
+  }
+
   private static List<String> idsOf(JsonObject history) {
     return history.getJsonArray("messages").stream().map(o -> ((JsonObject) o).getString("id")).toList();
   }

@@ -18,6 +18,7 @@ class ThrottledLogTest {
   void throttles() {
     Logger logger = (Logger) LoggerFactory.getLogger("throttled-log-test");
     logger.setLevel(Level.INFO);
+    logger.setAdditive(false);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     logger.addAppender(lines);

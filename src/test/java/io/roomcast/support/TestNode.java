@@ -25,6 +25,11 @@ public final class TestNode implements AutoCloseable {
     settings.put("CHAT_GATEWAY_INSTANCES", "2");
     // quiet test runs: what a node logs at INFO is checked by the tests that start real processes
     settings.put("CHAT_LOG_LEVEL", "WARN");
+    // every test client comes from 127.0.0.1: the per-address limits are raised here, and set low by the tests of them
+    settings.put("CHAT_ROOM_CREATE_QUOTA", "1000000");
+    settings.put("CHAT_API_BURST", "100000");
+    settings.put("CHAT_API_RATE_PER_SECOND", "100000");
+    settings.put("CHAT_MAX_UPGRADES_PER_IP_PER_SECOND", "100000");
     settings.putAll(env);
     vertx = ChatServer.newVertx(name);
     node = Await.result(ConfigLoader.load(vertx, settings).compose(cfg -> ChatServer.start(vertx, cfg, name)));
