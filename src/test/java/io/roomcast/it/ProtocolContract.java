@@ -104,7 +104,7 @@ abstract class ProtocolContract {
     assertThat(ann.expect("ok", frame("create", room)).getBoolean("created")).isFalse();
     JsonObject heard = bob.take(f -> "room".equals(f.getString("type")) && room.equals(f.getString("room")));
     assertThat(heard.getString("event")).isEqualTo("created");
-    assertThat(bob.drain()).noneMatch(f -> "room".equals(f.getString("type")) && room.equals(f.getString("room")));
+    assertThat(bob.drainAnnouncements()).noneMatch(f -> "room".equals(f.getString("type")) && room.equals(f.getString("room")));
     assertThat(strings(bob.expect("rooms", frame("rooms")).getJsonArray("rooms"))).contains(room);
   }
 
@@ -142,6 +142,7 @@ abstract class ProtocolContract {
       assertThat(m.getString("text")).isEqualTo(text);
       assertThat(m.getLong("ts")).isBetween(before - 5000, System.currentTimeMillis() + 5000);
     }
+    ann.drain(room);
     assertThat(carl.drain()).as("a non-member gets nothing").noneMatch(f -> "message".equals(f.getString("type")));
   }
 
@@ -190,7 +191,7 @@ abstract class ProtocolContract {
     assertThat(again).isEqualTo(first);
     String other = ann.expect("ok", frame("send", room).put("text", "once").put("key", "k-2")).getString("id");
     assertThat(other).isNotEqualTo(first);
-    List<JsonObject> seen = new ArrayList<>(bob.drain());
+    List<JsonObject> seen = new ArrayList<>(bob.drain(room));
     assertThat(seen.stream().filter(f -> "message".equals(f.getString("type"))).map(f -> f.getString("id")))
         .containsExactly(first, other);
   }
@@ -265,7 +266,7 @@ abstract class ProtocolContract {
     JsonObject t = bob.event("typing");
     assertThat(t.getString("room")).isEqualTo(room);
     assertThat(t.getString("user")).isEqualTo("ann");
-    assertThat(ann.drain()).noneMatch(f -> "typing".equals(f.getString("type")));
+    assertThat(ann.drain(room)).noneMatch(f -> "typing".equals(f.getString("type")));
   }
 
   @Test
@@ -301,7 +302,7 @@ abstract class ProtocolContract {
     assertThat(bob.next(f -> "message".equals(f.getString("type"))).getString("id")).isEqualTo(ids.get(3));
     String live = ann.say(room, "live");
     assertThat(bob.event("message").getString("id")).isEqualTo(live);
-    assertThat(messageIds(bob.drain())).as("nothing twice").isEmpty();
+    assertThat(messageIds(bob.drain(room))).as("nothing twice").isEmpty();
   }
 
   @Test
@@ -313,7 +314,7 @@ abstract class ProtocolContract {
     String last = ann.say(room, "only");
     WsClient bob = client("bob");
     assertThat(bob.expect("joined", joinSince(room, last)).getBoolean("recovered")).isTrue();
-    assertThat(messageIds(bob.drain())).isEmpty();
+    assertThat(messageIds(bob.drain(room))).isEmpty();
   }
 
   @Test
@@ -325,7 +326,7 @@ abstract class ProtocolContract {
     ann.say(room, "x");
     WsClient bob = client("bob");
     assertThat(bob.expect("joined", joinSince(room, "1-0")).getBoolean("recovered")).isFalse();
-    assertThat(messageIds(bob.drain())).isEmpty();
+    assertThat(messageIds(bob.drain(room))).isEmpty();
     WsClient carl = client("carl");
     assertThat(carl.expect("joined", joinSince(room, "not-an-id")).getBoolean("recovered")).isFalse();
   }
@@ -357,7 +358,7 @@ abstract class ProtocolContract {
       seen.add(reader.event("message").getString("id"));
     }
     assertThat(seen).containsExactlyElementsOf(acked.subList(3, acked.size()));
-    assertThat(messageIds(reader.drain())).isEmpty();
+    assertThat(messageIds(reader.drain(room))).isEmpty();
   }
 
   /** The rooms a bad-input row may name: one that exists but is not joined, and one the client joined. */

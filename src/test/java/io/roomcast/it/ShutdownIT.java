@@ -92,7 +92,7 @@ class ShutdownIT {
         assertThat(back.event("message").getString("id")).isEqualTo(missed1);
         assertThat(back.event("message").getString("id")).isEqualTo(missed2);
         assertThat(back.members("roll")).containsExactlyInAnyOrder("bob", "ann");
-        assertThat(bob.drain()).as("one leave each").noneMatch(f -> "presence".equals(f.getString("type"))
+        assertThat(bob.drain("roll")).as("one leave each").noneMatch(f -> "presence".equals(f.getString("type"))
             && "leave".equals(f.getString("event")));
       }
     }
@@ -121,7 +121,7 @@ class ShutdownIT {
         Await.until("carl gone from the members", Duration.ofSeconds(10),
             () -> !bob.members("crash").contains("carl"));
         assertThat(bob.members("crash")).containsExactlyInAnyOrder("bob", "ann");
-        assertThat(bob.drain()).as("no storm: nothing about ann, no second leave for carl")
+        assertThat(bob.drain("crash")).as("no storm: nothing about ann, no second leave for carl")
             .noneMatch(f -> "presence".equals(f.getString("type")));
       }
     }

@@ -30,6 +30,8 @@ import java.util.function.Predicate;
  */
 public final class WsClient implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** The text that starts every barrier message ({@link #drain(String)}). */
+  public static final String BARRIER = "barrier-";
 
   private final WebSocket ws;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -201,8 +203,42 @@ public final class WsClient implements AutoCloseable {
   }
 
   /**
-   * Waits until everything the broker sent before now has arrived: a round trip through the bridge, whose events and
-   * replies reach this connection in order. Returns, and consumes, every frame not read yet.
+   * Waits until everything of {@code room} published before now, on any node, has arrived: a barrier message sent to
+   * the room (which this connection has joined) travels the same way as every other event of the room (stored, then
+   * published through the broker in order), so once it arrives, nothing published before it is still on its way.
+   * Returns, and consumes, every frame not read yet, the barrier excluded.
+   */
+  public List<JsonObject> drain(String room) {
+    String text = BARRIER + welcome.getString("session") + "-" + refs.incrementAndGet();
+    String id = say(room, text);
+    take(f -> "message".equals(f.getString("type")) && id.equals(f.getString("id")));
+    List<JsonObject> before = new ArrayList<>(stash);
+    stash.clear();
+    // other clients' barriers in the room are not what the caller looks for either
+    before.removeIf(f -> "message".equals(f.getString("type")) && f.getString("text", "").startsWith(BARRIER));
+    return before;
+  }
+
+  /**
+   * Waits until every room announcement made before now, on any node, has arrived: joins a fresh room, whose own
+   * announcement goes through the broker after the earlier ones, waits for it and leaves again. Returns, and consumes,
+   * every frame not read yet, the barrier's own frames excluded.
+   */
+  public List<JsonObject> drainAnnouncements() {
+    String room = "barrier-" + welcome.getString("session") + "-" + refs.incrementAndGet();
+    join(room);
+    take(f -> "room".equals(f.getString("type")) && room.equals(f.getString("room")));
+    expect("ok", new JsonObject().put("type", "leave").put("room", room));
+    List<JsonObject> before = new ArrayList<>(stash);
+    stash.clear();
+    return before;
+  }
+
+  /**
+   * Waits until every reply and event the bridge of this connection's node sent before now has arrived: a round trip
+   * through the bridge. That orders it with events only on one node (the memory broker publishes before it replies);
+   * across nodes use {@link #drain(String)} or {@link #drainAnnouncements()}. Returns, and consumes, every frame not
+   * read yet.
    */
   public List<JsonObject> drain() {
     String ref = "barrier" + refs.incrementAndGet();
