@@ -38,6 +38,7 @@ public final class WsClient implements AutoCloseable {
   /** Frames received but passed over by {@link #take}; read from the test thread only. */
   private final Deque<JsonObject> stash = new ArrayDeque<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private volatile long closedAtNanos;
   private final AtomicInteger refs = new AtomicInteger();
   private JsonObject welcome;
 
@@ -45,7 +46,10 @@ public final class WsClient implements AutoCloseable {
   private WsClient(ClientWebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
-    ws.closeHandler(v -> closed.complete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+    ws.closeHandler(v -> {
+      closedAtNanos = System.nanoTime();
+      closed.complete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode());
+    });
   }
 
   /** Connects as {@code user} (null: anonymous) to the node on {@code port}. */
@@ -265,6 +269,12 @@ public final class WsClient implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("connection not closed within " + TIMEOUT, e);
     }
+  }
+
+  /** When the connection closed (System.nanoTime()), for a connection that did. */
+  public long closedAtNanos() {
+    assertThat(closed).as("closed").isDone();
+    return closedAtNanos;
   }
 
   public boolean isClosed() {
