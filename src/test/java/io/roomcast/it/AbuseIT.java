@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.support.Await;
 import io.roomcast.support.Http;
 import io.roomcast.support.JarNode;
+import io.roomcast.support.RawWebSocket;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
@@ -116,10 +117,10 @@ class AbuseIT extends NodeTest {
   void idleConnectionsClosed() throws IOException {
     node = TestNode.start(Map.of("CHAT_PING_INTERVAL_SECONDS", "1", "CHAT_IDLE_TIMEOUT_SECONDS", "2"));
     try (WsClient live = WsClient.connect(client, node.port(), "live");
-        Socket dead = rawWebSocket(node.port(), "dead")) {
+        RawWebSocket dead = RawWebSocket.connect(node.port(), "dead")) {
       // the raw socket completed the handshake and then goes silent: it answers no ping, like a vanished peer
-      Await.until("the silent connection to be closed", Duration.ofSeconds(10),
-          () -> node.metric("roomcast_closes_total{code=\"1001\"}") == 1.0);
+      assertThat(dead.awaitClose()).as("the close frame it gets").isEqualTo(1001);
+      assertThat(node.metric("roomcast_closes_total{code=\"1001\"}")).isEqualTo(1.0);
       live.expect("pong", new JsonObject().put("type", "ping"));
       assertThat(live.isClosed()).as("a client that answers pings stays").isFalse();
     }
@@ -197,23 +198,4 @@ class AbuseIT extends NodeTest {
       assertThat(jar.log()).doesNotContain("ERROR").doesNotContain("Exception").doesNotContain("a".repeat(200));
     }
   }
-
-  /** A WebSocket handshake done by hand on a plain socket, which then never reads or writes again. */
-  private static Socket rawWebSocket(int port, String user) throws IOException {
-    Socket s = new Socket("127.0.0.1", port);
-    s.setSoTimeout(10_000);
-    s.getOutputStream().write(("GET /ws?user=" + user + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
-    InputStream in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      assertThat(b).as("handshake response").isNotEqualTo(-1);
-      head.append((char) b);
-    }
-    assertThat(head.toString()).startsWith("HTTP/1.1 101");
-    return s;
-  }
-
 }

@@ -112,4 +112,29 @@ class ApiIT extends NodeTest {
     assertThat(Http.get(node.port(), "/api/rooms", Map.of("Authorization", "Bearer " + admin)).statusCode())
         .isEqualTo(200);
   }
+
+  @Test
+  @DisplayName("a post with a key is stored once: a repeat answers the first id")
+  void postIdempotency() {
+    node = TestNode.start();
+    String body = new JsonObject().put("text", "deploy done").put("user", "ci").put("key", "build-42").encode();
+    HttpResponse<String> first = Http.post(node.port(), "/api/rooms/ci/messages", body, Map.of());
+    HttpResponse<String> again = Http.post(node.port(), "/api/rooms/ci/messages", body, Map.of());
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(new JsonObject(again.body()).getString("id")).isEqualTo(new JsonObject(first.body()).getString("id"));
+    assertThat(ids(new JsonObject(Http.get(node.port(), "/api/rooms/ci/messages").body()))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("while the broker is down the API answers 503 unavailable")
+  void brokerDown() {
+    node = TestNode.start(Map.of("CHAT_BRIDGE_TIMEOUT_MS", "500"));
+    io.roomcast.support.Await.result(node.vertx().undeploy(node.node().bridgeDeployment()));
+    for (HttpResponse<String> r : List.of(Http.get(node.port(), "/api/rooms"),
+        Http.post(node.port(), "/api/rooms/x/messages", new JsonObject().put("text", "t").put("user", "u").encode(),
+            Map.of()))) {
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(r.body()).getString("code")).isEqualTo("unavailable");
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.roomcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
+import io.roomcast.support.RawWebSocket;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
 import io.vertx.core.Vertx;
@@ -94,11 +95,14 @@ class LimitsIT {
   }
 
   @Test
-  @DisplayName("a frame beyond the hard limit (4x the maximum) is dropped with the connection; the node serves on")
+  @DisplayName("a frame announced beyond the hard limit (4x the maximum) is refused from its header with 1009, none of "
+      + "it read; the node serves on")
   void giantFrame() {
-    WsClient c = WsClient.connect(client, node.port(), "ann");
-    c.sendText(padded("{\"type\":\"ping\",\"pad\":\"\"}", 1_000_000));
-    assertThat(c.awaitClose()).isIn((short) 1009, (short) 1006);
+    try (RawWebSocket c = RawWebSocket.connect(node.port(), "ann")) {
+      // 100 MB announced and never sent: a server that waited for it (or buffered it) would not close
+      c.sendHeaderOnly(0x81, 100L * 1024 * 1024);
+      assertThat(c.awaitClose()).isEqualTo(1009);
+    }
     try (WsClient other = WsClient.connect(client, node.port(), "bob")) {
       other.expect("pong", new JsonObject().put("type", "ping"));
     }
@@ -156,6 +160,25 @@ class LimitsIT {
         assertThat(history.getJsonArray("messages").stream().map(o -> ((JsonObject) o).getString("id")).toList())
             .as("exactly the acknowledged messages were stored").containsExactlyElementsOf(accepted);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("ping takes no token of the rate limit; refused requests do")
+  void pingIsFreeRefusalsAreNot() {
+    try (TestNode limited = TestNode.start(Map.of(
+        "CHAT_SEND_BURST", "3", "CHAT_SEND_RATE_PER_SECOND", "1", "CHAT_RATE_LIMIT_STRIKES", "100"))) {
+      WsClient c = WsClient.connect(client, limited.port(), "pinger");
+      for (int i = 0; i < 30; i++) {
+        c.expect("pong", new JsonObject().put("type", "ping"));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.expect("error", new JsonObject().put("type", "shout")).getString("code")).isEqualTo("unknown_type");
+      }
+      assertThat(c.expect("error", new JsonObject().put("type", "rooms")).getString("code"))
+          .as("the three refused requests took the burst").isEqualTo("rate_limited");
+      c.expect("pong", new JsonObject().put("type", "ping"));
+      c.close();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.netty.buffer.Unpooled;
 import io.roomcast.support.Await;
+import io.roomcast.support.RawWebSocket;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
 import io.vertx.core.Vertx;
@@ -121,52 +122,12 @@ class OwaspIT {
     }
   }
 
-  /**
-   * Completes a handshake on a plain socket, then sends one frame with {@code firstByte} (FIN, RSV bits and opcode) and
-   * {@code payload} masked, or an unmasked "{}" when {@code payload} is null; returns the close code the server sends.
-   */
+  /** Sends one frame whose first byte is {@code firstByte}; {@code payload} null sends an unmasked "{}". */
   private String rawFrame(int firstByte, String payload) {
-    try (Socket s = new Socket("127.0.0.1", node.port())) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream().write(("GET /ws?user=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        head.append((char) in.read());
-      }
-      byte[] data = (payload == null ? "{}" : payload).getBytes(StandardCharsets.UTF_8);
-      java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
-      frame.write(firstByte);
-      if (payload == null) {
-        frame.write(data.length);
-        frame.write(data);
-      } else {
-        byte[] mask = {1, 2, 3, 4};
-        frame.write(0x80 | data.length);
-        frame.write(mask);
-        for (int i = 0; i < data.length; i++) {
-          frame.write(data[i] ^ mask[i % 4]);
-        }
-      }
-      s.getOutputStream().write(frame.toByteArray());
-      while (true) {
-        int b0 = in.read();
-        if (b0 == -1) {
-          return "dropped";
-        }
-        int len = in.read() & 0x7f;
-        if (len == 126) {
-          len = (in.read() << 8) | in.read();
-        }
-        byte[] body = in.readNBytes(len);
-        if ((b0 & 0x0f) == 0x8) {
-          return "close " + (body.length >= 2 ? ((body[0] & 0xff) << 8 | (body[1] & 0xff)) : -1);
-        }
-      }
-    } catch (IOException e) {
-      return "error " + e;
+    try (RawWebSocket ws = RawWebSocket.connect(node.port(), "raw")) {
+      ws.sendFrame(firstByte, payload == null ? "{}" : payload, payload != null);
+      int code = ws.awaitClose();
+      return code == 1006 ? "dropped" : "close " + code;
     }
   }
 

@@ -191,4 +191,64 @@ class RoomLifecycleIT extends NodeTest {
       assertThat(texts).containsExactly("from bob", "from alice");
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"memory", "redis"})
+  @DisplayName("an idempotency key is remembered for idempotencyWindowSeconds, then the same send is stored anew")
+  void idempotencyKeysExpire(String broker) {
+    start(broker, Map.of("CHAT_IDEMPOTENCY_WINDOW_SECONDS", "1"));
+    try (WsClient ann = WsClient.connect(client, node.port(), "ann")) {
+      ann.join("window");
+      JsonObject send = new JsonObject().put("type", "send").put("room", "window").put("text", "once").put("key", "k");
+      String first = ann.expect("ok", send).getString("id");
+      assertThat(ann.expect("ok", send).getString("id")).as("within the window").isEqualTo(first);
+      Await.until("the key to expire", Duration.ofSeconds(10), () -> !ann.expect("ok", send).getString("id").equals(first));
+      assertThat(ann.expect("history", new JsonObject().put("type", "history").put("room", "window"))
+          .getJsonArray("messages")).as("stored once in the window, once after it").hasSize(2);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"memory", "redis"})
+  @DisplayName("history and members of a room that does not exist are empty and do not create it")
+  void readingAMissingRoomCreatesNothing(String broker) {
+    start(broker, Map.of());
+    try (WsClient ann = WsClient.connect(client, node.port(), "ann");
+        WsClient bob = WsClient.connect(client, otherPort(), "bob")) {
+      bob.join("witness");
+      assertThat(ann.expect("history", new JsonObject().put("type", "history").put("room", "nowhere"))
+          .getJsonArray("messages")).isEmpty();
+      assertThat(ann.members("nowhere")).isEmpty();
+      assertThat(Http.get(node.port(), "/api/rooms/nowhere/messages").statusCode()).isEqualTo(200);
+      assertThat(Http.get(node.port(), "/api/rooms/nowhere/members").statusCode()).isEqualTo(200);
+      assertThat(rooms(ann)).containsExactly("witness");
+      assertThat(bob.drainAnnouncements()).noneMatch(f -> "room".equals(f.getString("type"))
+          && "nowhere".equals(f.getString("room")));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"memory", "redis"})
+  @DisplayName("joining a room already joined answers joined again (current members, recovered false), replays "
+      + "nothing and changes nothing")
+  void joinTwice(String broker) {
+    start(broker, Map.of());
+    try (WsClient ann = WsClient.connect(client, node.port(), "ann");
+        WsClient bob = WsClient.connect(client, otherPort(), "bob")) {
+      ann.join("twice");
+      bob.join("twice");
+      String id = bob.say("twice", "one");
+      ann.event("message");
+      JsonObject again = ann.expect("joined",
+          new JsonObject().put("type", "join").put("room", "twice").put("since", "0-0"));
+      assertThat(again.getBoolean("recovered")).isFalse();
+      assertThat(again.getJsonArray("members").getList()).containsExactlyInAnyOrder("ann", "bob");
+      assertThat(ann.drain("twice")).as("no replay").noneMatch(f -> "message".equals(f.getString("type")));
+      assertThat(bob.drain("twice")).as("no second presence join").noneMatch(f -> "presence".equals(f.getString("type")));
+      ann.expect("ok", new JsonObject().put("type", "leave").put("room", "twice"));
+      bob.take(f -> WsClient.isPresence(f, "leave", "ann"));
+      assertThat(bob.members("twice")).as("one leave undoes both joins").containsExactly("bob");
+      assertThat(id).isNotNull();
+    }
+  }
 }

@@ -42,6 +42,11 @@ class SecurityIT extends NodeTest {
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + forged, Map.of())).as("bad signature").isEqualTo(401);
     String expired = tokens.issue("alice", -60, new JsonObject());
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + expired, Map.of())).as("expired").isEqualTo(401);
+    try (WsClient longest = WsClient.connect(client, node.port(), "/ws?token=" + tokens.issue("u".repeat(128)), Map.of())) {
+      assertThat(longest.user()).as("a sub of 128 characters").hasSize(128);
+    }
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?token=" + tokens.issue("u".repeat(129)), Map.of()))
+        .as("a sub of 129 characters").isEqualTo(401);
     String badSub = tokens.issue("has space", 3600, new JsonObject());
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws", Map.of("Authorization", "Bearer " + badSub))).isEqualTo(401);
   }
