@@ -65,6 +65,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
   private final ChatConfig config;
   private final Metrics metrics;
   private final RedisKeys keys;
+  private final Backoff backoff;
   private LuaScript publishScript;
   private LuaScript joinScript;
   private LuaScript leaveScript;
@@ -106,6 +107,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
     this.config = config;
     this.metrics = metrics;
     this.keys = new RedisKeys(config.redisPrefix(), config.nodeId());
+    this.backoff = new Backoff(config.redisReconnectMinMs(), config.redisReconnectMaxMs(),
+        bound -> ThreadLocalRandom.current().nextLong(bound + 1));
   }
 
   @Override
@@ -224,9 +227,7 @@ public final class RedisBridgeVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    // exponential backoff with jitter, so restarted nodes do not reconnect in lockstep
-    long cap = Math.min(config.redisReconnectMaxMs(), (long) config.redisReconnectMinMs() << Math.min(attempt, 16));
-    long delay = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+    long delay = backoff.delayMs(attempt);
     attempt++;
     if (attempt == 1 || attempt % 10 == 0) {
       LOG.warn("Redis subscriber not connected ({}); retry {} in {} ms", reason, attempt, delay);

@@ -265,11 +265,7 @@ class RedisClusterIT {
         ann.say("gap", "m0");
         bob.event("message");
 
-        String name = "roomcast-sub-" + c.node().config().nodeId();
-        String line = redis(Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString().lines()
-            .filter(l -> l.contains(" name=" + name + " ")).findFirst().orElseThrow();
-        String id = line.replaceAll("^id=(\\d+) .*$", "$1");
-        assertThat(redis(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id)).toInteger()).isEqualTo(1);
+        killSubscriberOf(c);
         Await.until("node c notices the gap", Duration.ofSeconds(5), () -> !c.ready());
 
         List<String> stored = new ArrayList<>();
@@ -289,5 +285,77 @@ class RedisClusterIT {
         assertThat(bob.isClosed()).isFalse();
       }
     }
+  }
+
+  @Test
+  @DisplayName("a frozen Redis (SIGSTOP): readiness 503, requests answered unavailable within the bridge timeout, "
+      + "sockets open; after SIGCONT chat goes on")
+  void frozenRedis() {
+    try (TestNode c = TestNode.start(Map.of("REDIS_URL", redis.url(), "CHAT_BRIDGE_TIMEOUT_MS", "800",
+            "CHAT_REDIS_PING_INTERVAL_MS", "300"));
+        WsClient ann = WsClient.connect(client, c.port(), "ann");
+        WsClient bob = WsClient.connect(client, a.port(), "bob")) {
+      TestNode.awaitReady(c);
+      ann.join("frozen");
+      bob.join("frozen");
+      redis.freeze();
+      try {
+        Await.until("not ready while Redis is frozen", Duration.ofSeconds(10), () -> !c.ready());
+        JsonObject refused = ann.expect("error", new JsonObject().put("type", "send").put("room", "frozen")
+            .put("text", "into the ice").put("key", "ice"));
+        assertThat(refused.getString("code")).isEqualTo("unavailable");
+        assertThat(ann.expect("error", new JsonObject().put("type", "join").put("room", "other")).getString("code"))
+            .isEqualTo("unavailable");
+        assertThat(ann.isClosed()).isFalse();
+      } finally {
+        redis.thaw();
+      }
+      TestNode.awaitReady(c, a);
+      String id = ann.expect("ok", new JsonObject().put("type", "send").put("room", "frozen").put("text", "thawed")
+          .put("key", "thawed")).getString("id");
+      assertThat(bob.take(f -> "message".equals(f.getString("type")) && "thawed".equals(f.getString("text")))
+          .getString("id")).isEqualTo(id);
+      assertThat(bob.drain("frozen")).as("no duplicate").noneMatch(f -> "message".equals(f.getString("type"))
+          && "thawed".equals(f.getString("text")));
+    }
+  }
+
+  @Test
+  @DisplayName("a subscription gap longer than the retained history: the room's connections are closed with 1001 and "
+      + "their resume answers recovered false")
+  void gapBeyondHistory() {
+    Map<String, String> shortHistory = Map.of("REDIS_URL", redis.url(), "CHAT_HISTORY_SIZE", "3",
+        "CHAT_REDIS_RECONNECT_MIN_MS", "1500", "CHAT_REDIS_RECONNECT_MAX_MS", "1500");
+    try (TestNode c = TestNode.start(shortHistory);
+        TestNode writerNode = TestNode.start(shortHistory)) {
+      TestNode.awaitReady(c, writerNode);
+      try (WsClient ann = WsClient.connect(client, writerNode.port(), "ann");
+          WsClient bob = WsClient.connect(client, c.port(), "bob")) {
+        ann.join("long-gap");
+        bob.join("long-gap");
+        String seen = ann.say("long-gap", "m0");
+        assertThat(bob.event("message").getString("id")).isEqualTo(seen);
+        killSubscriberOf(c);
+        Await.until("node c notices the gap", Duration.ofSeconds(5), () -> !c.ready());
+        for (int i = 1; i <= 8; i++) {
+          ann.say("long-gap", "m" + i);   // the stream keeps the newest 3: m0 and m1..m5 are gone
+        }
+        TestNode.awaitReady(c);
+        assertThat(bob.awaitClose()).isEqualTo((short) 1001);
+        try (WsClient back = WsClient.connect(client, c.port(), "bob")) {
+          assertThat(back.expect("joined", new JsonObject().put("type", "join").put("room", "long-gap")
+              .put("since", seen)).getBoolean("recovered")).as("told, not silently").isFalse();
+        }
+      }
+    }
+  }
+
+  /** Kills node {@code c}'s subscriber connection (found by the name it gives itself) while Redis stays up. */
+  private void killSubscriberOf(TestNode c) {
+    String name = "roomcast-sub-" + c.node().config().nodeId();
+    String line = redis(Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString().lines()
+        .filter(l -> l.contains(" name=" + name + " ")).findFirst().orElseThrow();
+    String id = line.replaceAll("^id=(\\d+) .*$", "$1");
+    assertThat(redis(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id)).toInteger()).isEqualTo(1);
   }
 }

@@ -77,6 +77,31 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Stops the local process with SIGSTOP: it keeps its connections open and answers nothing (a frozen Redis). */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Lets a frozen process go on (SIGCONT). */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    requireProcess();
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Starts the local process again on the same port. */
   public void restart() {
     requireProcess();
@@ -131,6 +156,9 @@ public final class RedisServer implements AutoCloseable {
   public void close() {
     if (container != null) {
       container.stop();
+    }
+    if (process != null && process.isAlive()) {
+      thaw();   // a frozen process does not die of SIGKILL before it runs again on some systems
     }
     if (process != null && process.isAlive()) {
       kill();
