@@ -95,6 +95,10 @@ public final class ChatGatewayVerticle extends VerticleBase {
     vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
       config = m.body().config();
       parser = new FrameParser(config.maxTextLength());
+      // rate and queue limits apply to the connections already open, not only to new ones
+      for (Session s : sessions) {
+        s.applyLimits(config);
+      }
     });
 
     authenticator = Authenticator.create(vertx, config);

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.RoomEvent;
+import io.roomcast.config.ChatConfig;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
@@ -92,6 +93,15 @@ final class Session {
 
   String ip() {
     return ip;
+  }
+
+  /** Takes changed live limits: the request rate and burst, the strikes before 4029, the bound on pending bytes. */
+  void applyLimits(ChatConfig config) {
+    requests.reconfigure(config.sendBurst(), config.sendRatePerSecond());
+    strikes.reconfigure(config.rateLimitStrikes(), 1);
+    if (!closed && !ws.isClosed()) {
+      ws.setWriteQueueMaxSize(config.maxPendingBytes() / 2);
+    }
   }
 
   void start() {

@@ -2,8 +2,8 @@ package io.roomcast.gateway;
 
 /** A token bucket: {@code capacity} tokens, refilled at {@code perSecond}. Not thread-safe (one per session). */
 final class TokenBucket {
-  private final double capacity;
-  private final double perNano;
+  private double capacity;
+  private double perNano;
   private double tokens;
   private long last;
 
@@ -12,6 +12,13 @@ final class TokenBucket {
     this.perNano = perSecond / 1e9;
     this.tokens = capacity;
     this.last = nowNanos;
+  }
+
+  /** New limits (a live config change): the tokens held are kept, up to the new capacity. */
+  void reconfigure(int capacity, int perSecond) {
+    this.capacity = capacity;
+    this.perNano = perSecond / 1e9;
+    this.tokens = Math.min(tokens, capacity);
   }
 
   boolean tryTake(long nowNanos) {

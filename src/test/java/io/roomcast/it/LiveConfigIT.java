@@ -3,8 +3,11 @@ package io.roomcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
+import io.roomcast.support.JarNode;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +19,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Limits reload from the mounted config file while the node runs; a broken file is rejected. */
+/**
+ * Live settings reload from the mounted config file while the node runs, for new and already open connections; a
+ * broken file is rejected; settings that need a restart are logged as such.
+ */
 class LiveConfigIT extends NodeTest {
   @TempDir Path dir;
 
@@ -27,24 +33,33 @@ class LiveConfigIT extends NodeTest {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  private Path startWith(String json) throws IOException {
+    Path file = dir.resolve("config.json");
+    write(file, json);
+    node = TestNode.start(Map.of("CHAT_CONFIG_FILE", file.toString(), "CHAT_CONFIG_SCAN_SECONDS", "1"));
+    return file;
+  }
+
+  private void awaitReloads(int applied) {
+    Await.until(applied + " applied reloads", Duration.ofSeconds(10),
+        () -> node.metric("roomcast_config_reloads_total{result=\"applied\"}") == applied);
+  }
+
   private static String send(WsClient c, int length) {
     JsonObject reply = c.request(new JsonObject().put("type", "send").put("room", "live").put("text", "x".repeat(length)));
     return reply.getString("type").equals("ok") ? "ok" : reply.getString("code");
   }
 
   @Test
-  @DisplayName("a changed limit in the mounted file applies without a restart; a broken file keeps the old values")
-  void reloads() throws IOException {
-    Path file = dir.resolve("config.json");
-    write(file, "{\"maxTextLength\": 10}");
-    node = TestNode.start(Map.of("CHAT_CONFIG_FILE", file.toString(), "CHAT_CONFIG_SCAN_SECONDS", "1"));
+  @DisplayName("a changed text limit applies without a restart; a broken file keeps the old values")
+  void textLimit() throws IOException {
+    Path file = startWith("{\"maxTextLength\": 10}");
     try (WsClient c = WsClient.connect(client, node.port(), "ann")) {
       c.join("live");
       assertThat(send(c, 11)).isEqualTo("text_too_long");
 
-      write(file, "{\"maxTextLength\": 20, \"port\": 9999}");
-      Await.until("the new limit", Duration.ofSeconds(10),
-          () -> node.metric("roomcast_config_reloads_total{result=\"applied\"}") == 1.0);
+      write(file, "{\"maxTextLength\": 20}");
+      awaitReloads(1);
       assertThat(send(c, 11)).isEqualTo("ok");
       assertThat(send(c, 21)).isEqualTo("text_too_long");
 
@@ -53,7 +68,91 @@ class LiveConfigIT extends NodeTest {
           () -> node.metric("roomcast_config_reloads_total{result=\"rejected\"}") == 1.0);
       assertThat(send(c, 11)).as("the previous values stay").isEqualTo("ok");
       assertThat(send(c, 21)).isEqualTo("text_too_long");
-      assertThat(node.port()).as("port needs a restart").isNotEqualTo(9999);
+    }
+  }
+
+  @Test
+  @DisplayName("a lowered rate limit applies to connections already open")
+  void rateLimitOnOpenConnections() throws IOException {
+    Path file = startWith("{\"sendBurst\": 1000, \"sendRatePerSecond\": 1000}");
+    try (WsClient c = WsClient.connect(client, node.port(), "ann")) {
+      for (int i = 0; i < 20; i++) {
+        c.expect("rooms", new JsonObject().put("type", "rooms"));
+      }
+      write(file, "{\"sendBurst\": 2, \"sendRatePerSecond\": 1, \"rateLimitStrikes\": 100}");
+      awaitReloads(1);
+      int refused = 0;
+      for (int i = 0; i < 6; i++) {
+        if ("error".equals(c.request(new JsonObject().put("type", "rooms")).getString("type"))) {
+          refused++;
+        }
+      }
+      assertThat(refused).as("6 requests against a burst of 2 at 1/s").isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  @DisplayName("a lowered maxPendingBytes applies to connections already open: a client that stops reading is cut off")
+  void queueLimitOnOpenConnections() throws IOException {
+    Path file = startWith("{\"maxPendingBytes\": 1073741824, \"sendBurst\": 100000, \"sendRatePerSecond\": 100000}");
+    WebSocketClient small = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8192)
+        .setMaxFrameSize(1 << 24).setMaxMessageSize(1 << 24));
+    try (WsClient writer = WsClient.connect(small, node.port(), "writer")) {
+      writer.join("big");
+      for (int i = 0; i < 100; i++) {
+        writer.send(new JsonObject().put("type", "send").put("room", "big").put("text", "y".repeat(4000)));
+      }
+      writer.expect("history", new JsonObject().put("type", "history").put("room", "big").put("limit", 1));
+      WsClient reader = WsClient.connect(small, node.port(), "reader");
+      write(file, "{\"maxPendingBytes\": 65536, \"sendBurst\": 100000, \"sendRatePerSecond\": 100000}");
+      awaitReloads(1);
+      reader.pause();
+      JsonObject history = new JsonObject().put("type", "history").put("room", "big").put("limit", 100);
+      for (int i = 0; i < 300 && node.metric("roomcast_closes_total{code=\"4008\"}") == 0.0; i++) {
+        reader.send(history);
+      }
+      Await.until("the reader is closed with 4008", Duration.ofSeconds(10),
+          () -> node.metric("roomcast_closes_total{code=\"4008\"}") == 1.0);
+      reader.resume();
+      assertThat(reader.awaitClose()).isEqualTo((short) 4008);
+    }
+  }
+
+  @Test
+  @DisplayName("a changed origin allow-list applies to the next upgrade")
+  void originsLive() throws IOException {
+    Path file = startWith("{\"allowedOrigins\": \"https://old.example\"}");
+    Map<String, String> old = Map.of("Origin", "https://old.example");
+    Map<String, String> fresh = Map.of("Origin", "https://new.example");
+    WsClient.connect(client, node.port(), "/ws?user=a", old).close();
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=b", fresh)).isEqualTo(403);
+    write(file, "{\"allowedOrigins\": \"https://new.example\"}");
+    awaitReloads(1);
+    assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=c", old)).isEqualTo(403);
+    WsClient.connect(client, node.port(), "/ws?user=d", fresh).close();
+  }
+
+  @Test
+  @DisplayName("the log level is live; settings that need a restart are logged as such and keep their values")
+  void logLevelAndRestartSettings() throws IOException {
+    Path file = dir.resolve("jar-config.json");
+    write(file, "{\"logLevel\": \"WARN\", \"allowedOrigins\": \"https://chat.example.com\"}");
+    try (JarNode jar = JarNode.start(dir.resolve("jar"), Map.of("CHAT_CONFIG_FILE", file.toString(),
+        "CHAT_CONFIG_SCAN_SECONDS", "1"))) {
+      assertThat(WsClient.refusedStatus(client, jar.port(), "/ws?user=x", Map.of("Origin", "https://quiet.example")))
+          .isEqualTo(403);
+      write(file, "{\"logLevel\": \"INFO\", \"allowedOrigins\": \"https://chat.example.com\", "
+          + "\"historySize\": 5, \"presenceTtlSeconds\": 7}");
+      Await.until("the change to be logged", Duration.ofSeconds(10), () -> jar.log().contains("config file changed"));
+      assertThat(WsClient.refusedStatus(client, jar.port(), "/ws?user=x", Map.of("Origin", "https://loud.example")))
+          .isEqualTo(403);
+      Await.until("the refusal logged at INFO", Duration.ofSeconds(5), () -> jar.log().contains("loud.example"));
+      String log = jar.log();
+      assertThat(log).as("nothing at INFO while the level was WARN").doesNotContain("quiet.example");
+      String change = log.lines().filter(l -> l.contains("config file changed")).findFirst().orElseThrow();
+      assertThat(change).contains("applied [logLevel]").contains("needs a restart to take effect: [historySize, presenceTtlSeconds]")
+          .doesNotContain("nodeId");
+      assertThat(jar.readyStatus()).as("still serving on its port").isEqualTo(200);
     }
   }
 }
