@@ -76,13 +76,49 @@ class FuzzIT {
     }
   }
 
+  /** A frame to send: its text and, for a JSON request, the ref it carries (null for other text). */
+  record Frame(String text, String ref, String type, String room) {}
+
+  /** The rooms the fuzzing socket has joined (typing in one of them has no reply). */
+  private static final java.util.Set<String> joined = new java.util.HashSet<>(List.of("base"));
+
+  private static boolean inBase() {
+    return new JsonObject(Http.get(node.port(), "/api/rooms/base/members").body()).getJsonArray("users")
+        .contains("fuzzer");
+  }
+
   @Property(tries = 300)
-  @Label("random frames on a WebSocket get a reply or a coded error, never 'internal', and the socket stays open")
-  void webSocketFrames(@ForAll("frames") String frame) {
-    socket.sendText(frame);
-    List<JsonObject> seen = socket.drain();
-    assertThat(seen).as("after %s", frame).noneMatch(f -> "internal".equals(f.getString("code")));
-    assertThat(socket.isClosed()).as("after %s", frame).isFalse();
+  @Label("every frame on a WebSocket gets its reply or a coded error, never 'internal', the socket stays open, and a "
+      + "refused request changes nothing")
+  void webSocketFrames(@ForAll("frames") Frame frame) {
+    List<Object> roomsBefore = rooms();
+    int historyBefore = history();
+    boolean inBaseBefore = inBase();
+    socket.sendText(frame.text());
+    JsonObject reply;
+    if (frame.ref() == null) {
+      reply = socket.take(f -> "error".equals(f.getString("type")) || f.containsKey("ref"));
+    } else if ("typing".equals(frame.type()) && joined.contains(frame.room())) {
+      reply = null;   // typing in a joined room has no reply
+    } else {
+      reply = socket.take(f -> frame.ref().equals(f.getString("ref")));
+    }
+    List<JsonObject> rest = socket.drain();
+    assertThat(rest).as("after %s", frame.text()).noneMatch(f -> "internal".equals(f.getString("code")));
+    assertThat(socket.isClosed()).as("after %s", frame.text()).isFalse();
+    if (reply != null && "error".equals(reply.getString("type"))) {
+      assertThat(reply.getString("code")).as("after %s", frame.text()).isNotBlank().isNotEqualTo("internal");
+      assertThat(rooms()).as("a refused %s creates no room", frame.text()).isEqualTo(roomsBefore);
+      assertThat(history()).as("a refused %s stores nothing", frame.text()).isEqualTo(historyBefore);
+      assertThat(inBase()).as("a refused %s joins or leaves nothing", frame.text()).isEqualTo(inBaseBefore);
+    }
+    if (reply != null && !"error".equals(reply.getString("type"))) {
+      if ("leave".equals(frame.type())) {
+        joined.remove(frame.room());
+      } else if ("join".equals(frame.type())) {
+        joined.add(frame.room());
+      }
+    }
   }
 
   @Provide
@@ -110,15 +146,22 @@ class FuzzIT {
         Arbitraries.strings().ofMaxLength(200));
   }
 
+  private static int refs;
+
   @Provide
-  Arbitrary<String> frames() {
+  Arbitrary<Frame> frames() {
     Arbitrary<String> types = Arbitraries.of("send", "join", "leave", "create", "rooms", "history", "members",
         "typing", "ping", "x");
     Arbitrary<String> rooms = Arbitraries.of("base", "other", "", "bad room", "x".repeat(65), "-a");
-    Arbitrary<String> structured = Combinators.combine(types, rooms, Arbitraries.strings().ofMaxLength(50),
+    Arbitrary<Frame> structured = Combinators.combine(types, rooms, Arbitraries.strings().ofMaxLength(50),
         Arbitraries.of("", ",\"limit\":0", ",\"limit\":\"3\"", ",\"since\":7", ",\"before\":\"b\"", ",\"key\":[]"))
-        .as((t, r, text, extra) -> new JsonObject().put("type", t).put("room", r).put("text", text).encode()
-            .replace("}", extra + "}"));
-    return Arbitraries.oneOf(structured, Arbitraries.strings().ofMaxLength(100));
+        .as((t, r, text, extra) -> {
+          String ref = "fz" + (++refs);
+          String json = new JsonObject().put("type", t).put("room", r).put("text", text).put("ref", ref).encode();
+          return new Frame(json.substring(0, json.length() - 1) + extra + "}", ref, t, r);
+        });
+    Arbitrary<Frame> garbage = Arbitraries.strings().ofMaxLength(100)
+        .filter(t -> !t.contains("\"ref\"")).map(t -> new Frame(t, null, null, null));
+    return Arbitraries.oneOf(structured, garbage);
   }
 }
