@@ -2,6 +2,15 @@ package io.roomcast.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +37,61 @@ class RedisKeysTest {
     assertThat(keys.roomOf("chat:newroom")).isNull();
     assertThat(keys.roomOf("other:room:x:msg")).isNull();
     assertThat(keys.roomOf("chat:room:")).isNull();
+  }
+
+  /**
+   * Every name {@link RedisKeys} makes, with its parameters as placeholders ({@code {room}}, {@code {user}}, ...): the
+   * names of every key and channel the server uses.
+   */
+  static Set<String> layout(String prefix) throws ReflectiveOperationException {
+    RedisKeys keys = new RedisKeys(prefix, "{node}");
+    Set<String> names = new TreeSet<>();
+    for (Method m : RedisKeys.class.getDeclaredMethods()) {
+      if (Modifier.isStatic(m.getModifiers()) || m.getReturnType() != String.class || m.getName().equals("roomOf")
+          || m.isSynthetic()) {
+        continue;
+      }
+      Object[] args = new Object[m.getParameterCount()];
+      for (int i = 0; i < args.length; i++) {
+        assertThat(m.getParameters()[i].isNamePresent()).as("compiled with -parameters").isTrue();
+        args[i] = "{" + m.getParameters()[i].getName() + "}";
+      }
+      m.setAccessible(true);
+      names.add((String) m.invoke(keys, args));
+    }
+    return names;
+  }
+
+  @Test
+  @DisplayName("the README's Redis table lists every key and channel the code uses, and nothing else")
+  void readmeListsTheLayout() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    Set<String> names = layout("chat");
+    for (String name : names) {
+      assertThat(readme).as("README names %s", name).contains("| `" + name + "` |");
+    }
+    Matcher rows = Pattern.compile("(?m)^\\| `(chat:[^`]*)` \\|").matcher(readme);
+    Set<String> documented = new TreeSet<>();
+    while (rows.find()) {
+      documented.add(rows.group(1));
+    }
+    assertThat(documented).as("every row of the README's Redis table is a name the code uses").isEqualTo(names);
+  }
+
+  @Test
+  @DisplayName("the README describes every Lua script, and every script it describes exists")
+  void readmeListsTheScripts() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    Set<String> scripts = new TreeSet<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/io/roomcast/bridge"))) {
+      files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".lua")).forEach(scripts::add);
+    }
+    assertThat(scripts).isNotEmpty();
+    Matcher mentioned = Pattern.compile("`([a-z]+\\.lua)`").matcher(readme);
+    Set<String> documented = new TreeSet<>();
+    while (mentioned.find()) {
+      documented.add(mentioned.group(1));
+    }
+    assertThat(documented).isEqualTo(scripts);
   }
 }
