@@ -179,6 +179,8 @@ public final class RedisBridgeVerticle extends VerticleBase {
         .onSuccess(r -> LOG.info("released {} presence entries of this node", r.toInteger()))
         .onFailure(e -> LOG.warn("presence not released ({}); other nodes expire it after {} s", e.toString(),
             config.presenceTtlSeconds()))
+        // a node stops cleanly even with Redis gone: its presence then expires on the other nodes
+        .otherwiseEmpty()
         .eventually(() -> {
           commands.close();
           subscriberClient.close();
