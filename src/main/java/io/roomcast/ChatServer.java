@@ -1,6 +1,7 @@
 package io.roomcast;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.bench.LoadGenerator;
 import io.roomcast.bridge.MemoryBridgeVerticle;
 import io.roomcast.bridge.RedisBridgeVerticle;
 import io.roomcast.bus.Addresses;
@@ -54,6 +55,10 @@ public final class ChatServer {
       NodeState state, Metrics metrics) {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("bench")) {
+      LoadGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Vertx vertx = newVertx(REGISTRY);
     Node node;
     try {

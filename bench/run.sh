@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Reproduces the performance table of docs/performance.md on this machine: the bare Vert.x broadcast
+# (bench/baseline), Roomcast on one node (in-memory broker) and Roomcast on two nodes sharing one Redis, each driven by
+# the built-in load generator at the same offered loads, with the servers' CPU time measured from /proc.
+#
+#   bench/run.sh                 the table at 12.5 k and 25 k deliveries/s (about 5 minutes)
+#   bench/run.sh --saturate      also search each system's saturation point (about 15 minutes more)
+#   bench/run.sh --quick         a short smoke run (seconds): checks that everything starts and delivers
+#
+# Settings (environment): CONNS (1000), ROOMS (20), SIZE (115 bytes of text), WARMUP (10 s), DURATION (20 s),
+# PIN (1: servers and Redis on CPU 0, the generator on CPU 1; 0: no pinning), SERVER_JAVA_OPTS, SYSTEMS
+# ("baseline solo cluster"), RATES (deliveries/s, "12500 25000"), OUT (bench/results/<time>).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=target/chat-server.jar
+[ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+
+CONNS=${CONNS:-1000}
+ROOMS=${ROOMS:-20}
+SIZE=${SIZE:-115}
+WARMUP=${WARMUP:-10}
+DURATION=${DURATION:-20}
+PIN=${PIN:-1}
+SYSTEMS=${SYSTEMS:-baseline solo cluster}
+RATES=${RATES:-12500 25000}
+SATURATE=0
+if [ "${1:-}" = "--saturate" ]; then SATURATE=1; fi
+if [ "${1:-}" = "--quick" ]; then
+  CONNS=${QUICK_CONNS:-100}; ROOMS=5; WARMUP=1; DURATION=2; RATES=${QUICK_RATES:-2000}
+fi
+OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+# the same JVM flags for every server JVM, the baseline's included (docs/performance.md says why these)
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
+
+SERVER_CPUS=""
+GEN_CPUS=""
+if [ "$PIN" = "1" ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  SERVER_CPUS="taskset -c 0"
+  GEN_CPUS="taskset -c 1"
+fi
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  while :; do p=$((20000 + RANDOM % 40000)); listening "$p" || { echo "$p"; return; }; done
+}
+wait_ready() {  # port: until GET /health/ready answers 200
+  for _ in $(seq 1 300); do
+    if exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null; then
+      printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3
+      if head -n 1 <&3 | grep -q ' 200 '; then exec 3>&-; return 0; fi
+      exec 3>&-
+    fi
+    sleep 0.1
+  done
+  echo "node on $1 not ready" >&2; return 1
+}
+wait_port() {
+  for _ in $(seq 1 300); do listening "$1" && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; return 1
+}
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
+trap cleanup EXIT
+
+# limits raised for one client address opening many connections at once; everything else stays at its default
+ROOMCAST_ENV=(CHAT_MAX_CONNECTIONS_PER_IP=1000000 CHAT_MAX_UPGRADES_PER_SECOND=1000000
+  CHAT_MAX_UPGRADES_PER_IP_PER_SECOND=1000000 CHAT_ROOM_CREATE_QUOTA=1000000 CHAT_LOG_LEVEL=WARN)
+
+start_node() {  # port [redis url] -> pid
+  local dir="$OUT/node-$1"; mkdir -p "$dir"
+  # shellcheck disable=SC2086
+  env "${ROOMCAST_ENV[@]}" PORT="$1" REDIS_URL="${2:-}" CHAT_NODE_ID="bench-$1" \
+    $SERVER_CPUS java $SERVER_JAVA_OPTS -jar "$PWD/$JAR" > "$dir/server.log" 2>&1 &
+  PIDS+=($!)
+  echo $!
+}
+
+run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.json
+  local system=$1 deliveries=$2 urls pids port port2 redis_port
+  local rate; rate=$(awk -v d="$deliveries" -v c="$CONNS" -v r="$ROOMS" 'BEGIN { printf "%.4f", d / (c * (c / r)) }')
+  case $system in
+    baseline)
+      port=$(free_port)
+      # shellcheck disable=SC2086
+      $SERVER_CPUS java $SERVER_JAVA_OPTS -cp "$JAR" bench/baseline/Broadcast.java "$port" > "$OUT/baseline.log" 2>&1 &
+      PIDS+=($!); pids=$!
+      wait_port "$port"; urls="ws://127.0.0.1:$port/ws" ;;
+    solo)
+      port=$(free_port); pids=$(start_node "$port")
+      wait_ready "$port"; urls="ws://127.0.0.1:$port/ws" ;;
+    cluster)
+      redis_port=$(free_port)
+      $SERVER_CPUS redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+        --dir "$OUT" > "$OUT/redis.log" 2>&1 &
+      PIDS+=($!); pids=$!
+      wait_port "$redis_port"
+      port=$(free_port); port2=$(free_port)
+      pids="$pids,$(start_node "$port" "redis://127.0.0.1:$redis_port"),$(start_node "$port2" "redis://127.0.0.1:$redis_port")"
+      wait_ready "$port"; wait_ready "$port2"
+      urls="ws://127.0.0.1:$port/ws,ws://127.0.0.1:$port2/ws" ;;
+  esac
+  echo "== $system at $deliveries deliveries/s ($rate messages/s per connection)"
+  # shellcheck disable=SC2086
+  $GEN_CPUS java -jar "$JAR" bench --url "$urls" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \
+    --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE" --cpu-pids "$pids" --label "$system@$deliveries" \
+    --out "$OUT/$system-$deliveries.json" > "$OUT/$system-$deliveries.txt" 2>&1 || true
+  tail -n 12 "$OUT/$system-$deliveries.txt"
+  cleanup
+}
+
+for deliveries in $RATES; do
+  for system in $SYSTEMS; do
+    run_system "$system" "$deliveries"
+  done
+done
+
+if [ "$SATURATE" = "1" ]; then
+  # saturation: the highest offered load a system still delivers in full with p99 under 100 ms
+  for system in $SYSTEMS; do
+    for deliveries in 40000 50000 60000 70000 80000 100000; do
+      run_system "$system" "$deliveries"
+    done
+  done
+fi
+
+java -cp "$JAR" io.roomcast.bench.BenchReport "$OUT"

@@ -1,0 +1,89 @@
+package io.roomcast.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Prints the side-by-side table of a {@code bench/run.sh} run from its result files ({@code <system>-<rate>.json}):
+ * per system and offered load the p99 latency and deliveries per CPU-second, their ratio to the bare baseline, and
+ * the saturation point (the highest offered load delivered in full, nothing lost, with p99 under 100 ms).
+ */
+public final class BenchReport {
+  private static final List<String> ORDER = List.of("baseline", "solo", "cluster");
+
+  private BenchReport() {}
+
+  public static void main(String[] args) throws IOException {
+    System.out.print(report(Path.of(args[0])));
+  }
+
+  static String report(Path dir) throws IOException {
+    Map<String, Map<Integer, JsonObject>> bySystem = new TreeMap<>((a, b) -> rank(a) - rank(b));
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().matches("[a-z]+-\\d+\\.json")).toList()) {
+        String name = f.getFileName().toString();
+        String system = name.substring(0, name.indexOf('-'));
+        int rate = Integer.parseInt(name.substring(name.indexOf('-') + 1, name.length() - 5));
+        bySystem.computeIfAbsent(system, s -> new TreeMap<>()).put(rate, new JsonObject(Files.readString(f)));
+      }
+    }
+    List<Integer> rates = new ArrayList<>(bySystem.values().stream().flatMap(m -> m.keySet().stream())
+        .distinct().sorted().toList());
+    List<Integer> table = rates.stream().filter(r -> bySystem.values().stream().allMatch(m -> m.containsKey(r)))
+        .toList();
+    StringBuilder sb = new StringBuilder("\n| system |");
+    for (int r : table) {
+      sb.append(String.format(Locale.ROOT, " %,d deliveries/s: p99, deliveries per CPU-s (vs baseline), lost |", r));
+    }
+    sb.append(" saturates near |\n|---|");
+    sb.append("---|".repeat(table.size())).append("---|\n");
+    Map<Integer, JsonObject> baseline = bySystem.getOrDefault("baseline", Map.of());
+    for (var e : bySystem.entrySet()) {
+      sb.append("| ").append(e.getKey()).append(" |");
+      for (int r : table) {
+        JsonObject res = e.getValue().get(r);
+        double perCpu = res.getDouble("deliveriesPerCpuSecond", Double.NaN);
+        double base = baseline.containsKey(r) ? baseline.get(r).getDouble("deliveriesPerCpuSecond", Double.NaN) : Double.NaN;
+        sb.append(String.format(Locale.ROOT, " %.1f ms, %,.0f (%.2fx), %d |",
+            res.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", Double.NaN), perCpu, perCpu / base,
+            res.getLong("lost", 0L)));
+      }
+      sb.append(" ").append(saturation(e.getValue())).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  /** The highest offered load that was delivered in full (95 %), nothing lost, p99 under 100 ms. */
+  private static String saturation(Map<Integer, JsonObject> runs) {
+    int best = -1;
+    int firstFailed = -1;
+    for (var e : runs.entrySet()) {
+      JsonObject r = e.getValue();
+      boolean held = r.getDouble("deliveriesPerSecond", 0.0) >= 0.95 * e.getKey() && r.getLong("lost", 1L) == 0
+          && r.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", 1e9) < 100;
+      if (held && firstFailed < 0) {
+        best = e.getKey();
+      } else if (!held && firstFailed < 0) {
+        firstFailed = e.getKey();
+      }
+    }
+    if (best < 0) {
+      return "below " + String.format(Locale.ROOT, "%,d", runs.keySet().iterator().next()) + "/s";
+    }
+    return firstFailed < 0 ? String.format(Locale.ROOT, "above %,d/s", best)
+        : String.format(Locale.ROOT, "%,d-%,d/s", best, firstFailed);
+  }
+
+  private static int rank(String system) {
+    int i = ORDER.indexOf(system);
+    return i < 0 ? ORDER.size() + system.hashCode() % 100 : i;
+  }
+}
