@@ -44,7 +44,7 @@ final class PubSubPayload {
             + field + "\",")) {
           return null;
         }
-        return new RoomEvent(RoomEvent.Kind.MESSAGE, frame, null, id);
+        return RoomEvent.message(id, frame);
       }
       case 'p' -> {
         if (!Names.isValidSubject(field)

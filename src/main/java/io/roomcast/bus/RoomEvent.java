@@ -1,16 +1,18 @@
 package io.roomcast.bus;
 
 import io.roomcast.protocol.MessageId;
+import io.roomcast.protocol.TextFrame;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * An event for the members of a room (or, on {@link Addresses#ROOMS}, for every client), already encoded: the gateway
- * writes {@code frame} as it is to each recipient. {@code exceptUser} names a user whose connections skip it (the
- * typist of a typing event, the subject of a presence event), or is null. {@code messageId} is the id of a
- * {@link Kind#MESSAGE}, parsed once per node (each session skips ids it already wrote), null for the other kinds. Treat
- * {@code frame} as read-only: every consumer holds the same buffer.
+ * An event for the members of a room (or, on {@link Addresses#ROOMS}, for every client), already encoded as the
+ * WebSocket text frame every recipient is sent ({@code wire}, see {@link TextFrame}): built once per node, shared by
+ * every gateway instance and written as it is to each socket. {@code exceptUser} names a user whose connections skip
+ * it (the typist of a typing event, the subject of a presence event), or is null. {@code messageId} is the id of a
+ * {@link Kind#MESSAGE}, parsed once per node (each session skips ids it already wrote), null for the other kinds.
+ * Treat {@code wire} as read-only.
  */
-public record RoomEvent(Kind kind, Buffer frame, String exceptUser, MessageId messageId) implements BusMessage {
+public record RoomEvent(Kind kind, byte[] wire, String exceptUser, MessageId messageId) implements BusMessage {
 
   /**
    * What the event is. {@link #TYPING} is ephemeral and may be dropped for a slow client. {@link #RESYNC} carries no
@@ -19,22 +21,26 @@ public record RoomEvent(Kind kind, Buffer frame, String exceptUser, MessageId me
   public enum Kind { MESSAGE, PRESENCE, TYPING, ROOM, RESYNC }
 
   /** A message event; null when {@code id} is not a message id. */
-  public static RoomEvent message(String id, Buffer frame) {
+  public static RoomEvent message(String id, Buffer json) {
     MessageId parsed = MessageId.parse(id);
-    return parsed == null ? null : new RoomEvent(Kind.MESSAGE, frame, null, parsed);
+    return parsed == null ? null : message(parsed, json);
   }
 
-  public static RoomEvent presence(Buffer frame, String user) {
-    return new RoomEvent(Kind.PRESENCE, frame, user, null);
+  public static RoomEvent message(MessageId id, Buffer json) {
+    return new RoomEvent(Kind.MESSAGE, TextFrame.of(json), null, id);
   }
 
-  public static RoomEvent typing(Buffer frame, String user) {
-    return new RoomEvent(Kind.TYPING, frame, user, null);
+  public static RoomEvent presence(Buffer json, String user) {
+    return new RoomEvent(Kind.PRESENCE, TextFrame.of(json), user, null);
+  }
+
+  public static RoomEvent typing(Buffer json, String user) {
+    return new RoomEvent(Kind.TYPING, TextFrame.of(json), user, null);
   }
 
   /** A room was created or deleted ({@link io.roomcast.protocol.ServerFrames#roomCreated}, {@code roomDeleted}). */
-  public static RoomEvent room(Buffer frame) {
-    return new RoomEvent(Kind.ROOM, frame, null, null);
+  public static RoomEvent room(Buffer json) {
+    return new RoomEvent(Kind.ROOM, TextFrame.of(json), null, null);
   }
 
   public static RoomEvent resync() {

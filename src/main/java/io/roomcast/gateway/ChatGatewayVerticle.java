@@ -55,6 +55,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private final String registryName;
   private FrameParser parser;
   private final Set<Session> sessions = new LinkedHashSet<>();
+  private final List<Session> unflushed = new ArrayList<>();
+  private io.vertx.core.Handler<Void> flushAll;
   private RoomRegistry registry;
   private BridgeClient bridge;
   private MessageConsumer<RoomEvent> announcements;
@@ -90,6 +92,13 @@ public final class ChatGatewayVerticle extends VerticleBase {
         }
       }
     });
+    flushAll = v -> {
+      // the sessions written to since the last batch: each socket flushed once, however many frames it got
+      for (int i = 0; i < unflushed.size(); i++) {
+        unflushed.get(i).flush();
+      }
+      unflushed.clear();
+    };
 
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
     vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
@@ -189,6 +198,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     }
     // async checks follow: the request must be paused, or toWebSocket() fails once they complete
     req.pause();
+    io.netty.channel.Channel channel = WireSocket.channelOf(req);
     authenticator.identify(req).compose(identity ->
             bridge.<BridgeReply.Admitted>ask(new BridgeRequest.Connect(identity.user(), config.maxConnectionsPerUser()))
                 .map(admitted -> admitted.admitted() ? identity : null))
@@ -213,7 +223,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
             upgraded = Future.failedFuture(e);
           }
           upgraded.onSuccess(ws -> {
-            Session session = new Session(ws, this, identity, random(12), ip);
+            Session session = new Session(ws, WireSocket.of(channel, ws), this, identity, random(12), ip);
             sessions.add(session);
             metrics.connectionOpened();
             LOG.debug("session {} opened for {}", session.id(), identity.user());
@@ -267,6 +277,18 @@ public final class ChatGatewayVerticle extends VerticleBase {
           .end(new io.vertx.core.json.JsonObject().put("code", ErrorCode.BAD_REQUEST.wire())
               .put("message", status == 404 ? "not found" : "bad request").toBuffer()));
     }
+  }
+
+  /**
+   * Flushes {@code session} at the end of the current batch: every task the event loop already has queued (room
+   * events, replies) runs first, so a socket that gets several frames in a burst is flushed, and pays its system
+   * call, once.
+   */
+  void flushLater(Session session) {
+    if (unflushed.isEmpty()) {
+      context.runOnContext(flushAll);
+    }
+    unflushed.add(session);
   }
 
   void sessionClosed(Session session) {

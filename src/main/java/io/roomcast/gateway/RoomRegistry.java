@@ -6,9 +6,7 @@ import io.roomcast.ops.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +27,31 @@ final class RoomRegistry {
   }
 
   /**
-   * The session receives the room's events from now on. A local consumer is registered when {@code localConsumer}
-   * returns, so every event the bridge publishes after handling a later request reaches the session.
+   * A session's membership {@code state} receives the room's events from now on. A local consumer is registered when
+   * {@code localConsumer} returns, so every event the bridge publishes after handling a later request reaches it.
    */
-  void attach(String room, Session session) {
-    rooms.computeIfAbsent(room, this::listen).sessions.add(session);
+  void attach(String room, Session.RoomState state) {
+    LocalRoom r = rooms.computeIfAbsent(room, this::listen);
+    Session.RoomState[] grown = java.util.Arrays.copyOf(r.members, r.members.length + 1);
+    grown[r.members.length] = state;
+    r.members = grown;
   }
 
-  void detach(String room, Session session) {
+  void detach(String room, Session.RoomState state) {
     LocalRoom r = rooms.get(room);
-    if (r != null && r.sessions.remove(session) && r.sessions.isEmpty()) {
+    if (r == null) {
+      return;
+    }
+    for (int i = 0; i < r.members.length; i++) {
+      if (r.members[i] == state) {
+        Session.RoomState[] shrunk = new Session.RoomState[r.members.length - 1];
+        System.arraycopy(r.members, 0, shrunk, 0, i);
+        System.arraycopy(r.members, i + 1, shrunk, i, shrunk.length - i);
+        r.members = shrunk;
+        break;
+      }
+    }
+    if (r.members.length == 0) {
       rooms.remove(room);
       r.consumer.unregister();
     }
@@ -46,22 +59,23 @@ final class RoomRegistry {
 
   private LocalRoom listen(String room) {
     LocalRoom r = new LocalRoom();
-    r.consumer = vertx.eventBus().<RoomEvent>localConsumer(Addresses.room(room), m -> fanOut(room, r, m.body()));
+    r.consumer = vertx.eventBus().<RoomEvent>localConsumer(Addresses.room(room), m -> fanOut(r, m.body()));
     return r;
   }
 
-  private void fanOut(String room, LocalRoom r, RoomEvent event) {
+  private void fanOut(LocalRoom r, RoomEvent event) {
     int delivered = 0;
     String except = event.exceptUser();
-    for (Session s : r.sessions) {
-      if (except == null || !except.equals(s.user())) {
+    // the array is replaced, never changed, when members come and go: a delivery that closes a session is harmless
+    for (Session.RoomState member : r.members) {
+      if (except == null || !except.equals(member.session.user())) {
         try {
-          if (s.deliver(room, event)) {
+          if (member.session.deliver(member, event)) {
             delivered++;
           }
         } catch (RuntimeException e) {
           // one failing socket must never cost the room's other members the event
-          LOG.debug("session {}: event not written: {}", s.id(), e.toString());
+          LOG.debug("session {}: event not written: {}", member.session.id(), e.toString());
         }
       }
     }
@@ -72,7 +86,8 @@ final class RoomRegistry {
   }
 
   private static final class LocalRoom {
-    final Set<Session> sessions = new LinkedHashSet<>();
+    /** The members, copied on change (joins and leaves are rare next to events). */
+    Session.RoomState[] members = new Session.RoomState[0];
     MessageConsumer<RoomEvent> consumer;
   }
 }

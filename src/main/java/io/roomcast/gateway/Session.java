@@ -12,6 +12,7 @@ import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.ProtocolException;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StoredMessage;
+import io.roomcast.protocol.TextFrame;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -32,6 +33,9 @@ final class Session {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
   private final ServerWebSocket ws;
+  private final WireSocket out;
+  /** Written to since the last flush: the gateway flushes it at the end of the batch. */
+  private boolean unflushed;
   private final ChatGatewayVerticle gateway;
   private final Identity identity;
   private final String user;
@@ -59,18 +63,25 @@ final class Session {
   private long overflow;
 
   /**
-   * A room of this session. {@code backlog} holds the room's live events while the join is in flight; {@code last}
-   * is the newest message id written, so a message that reaches the session twice (in a replay and live, or in a
-   * node's backfill) is written once.
+   * A room of this session, as the gateway's {@link RoomRegistry} holds it: the fan-out hands events to
+   * {@link #deliver} without looking anything up. {@code backlog} holds the room's live events while the join is in
+   * flight; {@code last} is the newest message id written, so a message that reaches the session twice (in a replay
+   * and live, or in a node's backfill) is written once.
    */
-  private static final class RoomState {
+  static final class RoomState {
+    final Session session;
     boolean joined;
     List<RoomEvent> backlog = new ArrayList<>();
     MessageId last;
+
+    RoomState(Session session) {
+      this.session = session;
+    }
   }
 
-  Session(ServerWebSocket ws, ChatGatewayVerticle gateway, Identity identity, String id, String ip) {
+  Session(ServerWebSocket ws, WireSocket out, ChatGatewayVerticle gateway, Identity identity, String id, String ip) {
     this.ws = ws;
+    this.out = out;
     this.gateway = gateway;
     this.identity = identity;
     this.user = identity.user();
@@ -118,19 +129,14 @@ final class Session {
     ws.closeHandler(v -> onClose());
     // the queue counts as full at half the bound; what is written beyond that is counted in overflow
     ws.setWriteQueueMaxSize(gateway.settings().maxPendingBytes() / 2);
-    ws.drainHandler(v -> overflow = 0);
     write(ServerFrames.welcome(user, id, gateway.settings().nodeId()));
   }
 
   /**
-   * Hands the session an event of {@code room}: held back while the join is in flight, written otherwise. Returns
-   * whether it was written now.
+   * Hands the session an event of the room {@code state} stands for: held back while the join is in flight, written
+   * otherwise. Returns whether it was written now.
    */
-  boolean deliver(String room, RoomEvent event) {
-    RoomState state = rooms.get(room);
-    if (state == null) {
-      return false;
-    }
+  boolean deliver(RoomState state, RoomEvent event) {
     if (state.backlog != null) {
       state.backlog.add(event);
       return false;
@@ -161,7 +167,7 @@ final class Session {
       close(CloseCode.GOING_AWAY);
       return false;
     }
-    return enqueue(event.frame(), event.kind());
+    return enqueue(event.wire(), event.kind());
   }
 
   /**
@@ -170,7 +176,7 @@ final class Session {
    */
   private void write(Buffer frame) {
     if (!closed && !ws.isClosed() && closing != CloseCode.TOO_SLOW) {
-      enqueue(frame, null);
+      enqueue(TextFrame.of(frame), null);
     }
   }
 
@@ -180,13 +186,19 @@ final class Session {
    * full adds up in {@code overflow}, and past the other half the client is closed with 4008. Typing events
    * ({@code kind} TYPING) are dropped instead while the queue is full; {@code kind} is null for a reply.
    */
-  private boolean enqueue(Buffer frame, RoomEvent.Kind kind) {
-    if (ws.writeQueueFull()) {
+  private boolean enqueue(byte[] frame, RoomEvent.Kind kind) {
+    // frames written in this batch wait unflushed and count too: flush them first, then ask whether the client reads
+    if (!out.writable() && unflushed) {
+      out.flush();
+    }
+    if (out.writable()) {
+      overflow = 0;
+    } else {
       if (kind == RoomEvent.Kind.TYPING) {
         gateway.metrics().typingDropped();
         return false;
       }
-      overflow += frame.length();
+      overflow += frame.length;
       if (overflow > gateway.settings().maxPendingBytes() / 2) {
         LOG.info("closing session {} of {}: more than {} bytes waiting, the client does not read", id, user,
             gateway.settings().maxPendingBytes());
@@ -197,8 +209,20 @@ final class Session {
         return false;
       }
     }
-    ws.writeFrame(TextFrames.of(frame));
+    out.write(frame);
+    if (!unflushed) {
+      unflushed = true;
+      gateway.flushLater(this);
+    }
     return true;
+  }
+
+  /** Sends what was written in this batch (called by the gateway, once per batch). */
+  void flush() {
+    unflushed = false;
+    if (!closed) {
+      out.flush();
+    }
   }
 
   /** Called by the instance's ping timer. */
@@ -329,9 +353,9 @@ final class Session {
     }
     // listen first and hold live events back; after the reply, replay what the client missed and release the
     // held events it has not seen: no gap and no duplicate, even while others send during the hand-off
-    RoomState state = new RoomState();
+    RoomState state = new RoomState(this);
     rooms.put(room, state);
-    gateway.registry().attach(room, this);
+    gateway.registry().attach(room, state);
     this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since(), quota), j.ref(), ar -> {
       if (closed) {
         return;   // closing detached the session and told the bridge it left
@@ -340,7 +364,7 @@ final class Session {
         // a failed join changes nothing; one that timed out may still have reached the broker, so the bridge is
         // told to forget it (leaves are idempotent)
         rooms.remove(room);
-        gateway.registry().detach(room, this);
+        gateway.registry().detach(room, state);
         gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));
         return;
       }
@@ -356,7 +380,7 @@ final class Session {
       List<RoomEvent> held = state.backlog;
       state.backlog = null;
       for (RoomEvent e : held) {
-        deliver(room, e);
+        deliver(state, e);
       }
     });
   }
@@ -373,7 +397,7 @@ final class Session {
   private void detach(String room) {
     RoomState state = rooms.remove(room);
     if (state != null) {
-      gateway.registry().detach(room, this);
+      gateway.registry().detach(room, state);
       if (state.joined) {
         gateway.metrics().left();
       }

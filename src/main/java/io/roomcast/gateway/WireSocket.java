@@ -1,0 +1,122 @@
+package io.roomcast.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a connection's text frames, already framed ({@link io.roomcast.protocol.TextFrame}), straight into its Netty
+ * channel, below Vert.x's frame encoder and write queue: no frame object, encoding, copy, promise or flush per write.
+ * The gateway flushes each socket once per batch of writes ({@link #flush}). Vert.x still owns the socket: it reads,
+ * answers pings and closes; since everything here runs on the socket's own event loop, writes keep their order.
+ *
+ * <p>It also removes the HTTP idle-timeout handler from an upgraded connection, which would otherwise attach a
+ * listener to every write: sessions detect dead connections themselves with pings ({@code idleTimeoutSeconds}).
+ *
+ * <p>When the channel is not laid out as expected (another Vert.x version), it falls back to Vert.x's own write path.
+ */
+abstract class WireSocket {
+  private static final Logger LOG = LoggerFactory.getLogger(WireSocket.class);
+  private static volatile boolean fallbackLogged;
+
+  /** Writes one complete frame (unflushed). */
+  abstract void write(byte[] frame);
+
+  /** Sends what was written since the last flush. */
+  abstract void flush();
+
+  /** False while more than the write queue's bound waits to be sent. */
+  abstract boolean writable();
+
+  /** The channel of an upgrade request's connection, taken before the upgrade (after it, Vert.x hides it). */
+  static Channel channelOf(HttpServerRequest req) {
+    try {
+      return ((HttpServerConnection) req.connection()).channelHandlerContext().channel();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static WireSocket of(Channel channel, ServerWebSocket ws) {
+    ChannelHandlerContext encoder = channel == null ? null : channel.pipeline().context(WebSocketFrameEncoder.class);
+    if (encoder == null) {
+      if (!fallbackLogged) {
+        fallbackLogged = true;
+        LOG.warn("WebSocket channels are not laid out as expected: writing through Vert.x's frame encoder (slower)");
+      }
+      return new Fallback(ws);
+    }
+    IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
+    if (idle != null) {
+      channel.pipeline().remove(idle);
+    }
+    return new Direct(channel, encoder);
+  }
+
+  private static final class Direct extends WireSocket {
+    private final Channel channel;
+    private final ChannelHandlerContext encoder;
+    private final ChannelPromise noPromise;
+
+    Direct(Channel channel, ChannelHandlerContext encoder) {
+      this.channel = channel;
+      this.encoder = encoder;
+      this.noPromise = new VoidChannelPromise(channel, false);
+    }
+
+    @Override
+    void write(byte[] frame) {
+      // written from the encoder's context, the bytes pass the handlers before it (towards the socket) only
+      encoder.write(Unpooled.wrappedBuffer(frame), noPromise);
+    }
+
+    @Override
+    void flush() {
+      encoder.flush();
+    }
+
+    @Override
+    boolean writable() {
+      return channel.isWritable();
+    }
+  }
+
+  private static final class Fallback extends WireSocket {
+    private final ServerWebSocket ws;
+
+    Fallback(ServerWebSocket ws) {
+      this.ws = ws;
+    }
+
+    @Override
+    void write(byte[] frame) {
+      int len = frame[1] & 0x7f;
+      int header = len < 126 ? 2 : len == 126 ? 4 : 10;
+      WebSocketFrame f = new WebSocketFrameImpl(WebSocketFrameType.TEXT,
+          Unpooled.wrappedBuffer(frame, header, frame.length - header), true);
+      ws.writeFrame(f);
+    }
+
+    @Override
+    void flush() {
+      // Vert.x flushes its own writes
+    }
+
+    @Override
+    boolean writable() {
+      return !ws.writeQueueFull();
+    }
+  }
+}
