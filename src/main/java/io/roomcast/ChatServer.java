@@ -88,7 +88,9 @@ public final class ChatServer {
    * values are bounded ({@link Metrics#newRegistry}).
    */
   public static Vertx newVertx(String registryName) {
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    // Netty's native epoll transport where it loads (Linux): fewer copies and locks per write than Java NIO
+    return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setRegistryName(registryName)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
@@ -132,9 +134,11 @@ public final class ChatServer {
         .compose(bridgeId -> !config.separateManagementPort() ? Future.succeededFuture(bridgeId)
             : vertx.deployVerticle(new ManagementVerticle(config, state, registryName, managementPort)).map(bridgeId))
         .map(bridgeId -> {
-          LOG.info("node {} listening on {}:{} (health and metrics on {}) with {} gateway instances and the {}",
-              config.nodeId(), config.host(), port, managementPort == port ? "the same port" : managementPort,
-              config.gatewayInstances(), config.redisMode() ? "Redis broker" : "in-memory broker");
+          LOG.info("node {} listening on {}:{} (health and metrics on {}) with {} gateway instances, the {} and the {} "
+                  + "transport", config.nodeId(), config.host(), port,
+              managementPort == port ? "the same port" : managementPort, config.gatewayInstances(),
+              config.redisMode() ? "Redis broker" : "in-memory broker",
+              vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
           return new Node(vertx, config, port, managementPort, bridgeId, state, metrics);
         });
   }

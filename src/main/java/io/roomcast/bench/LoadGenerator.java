@@ -45,7 +45,7 @@ public final class LoadGenerator {
 
   /** Runs the benchmark and returns its result (also printed, and written to {@code --out}). */
   public BenchResult run() {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.threads()));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.threads()).setPreferNativeTransport(true));
     try {
       return measure(vertx);
     } finally {
