@@ -14,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/chat-server.jar
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+# the generator always comes from this tree; the servers may come from another build (bench/compare.sh)
+SERVER_JAR=${JAR_OVERRIDE:-$JAR}
 
 CONNS=${CONNS:-1000}
 ROOMS=${ROOMS:-20}
@@ -31,7 +33,7 @@ fi
 OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 # the same JVM flags for every server JVM, the baseline's included (docs/performance.md says why these)
-SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch} ${EXTRA_JAVA_OPTS:-}"
 
 SERVER_CPUS=""
 GEN_CPUS=""
@@ -73,7 +75,7 @@ start_node() {  # port [redis url] -> pid
   local dir="$OUT/node-$1"; mkdir -p "$dir"
   # shellcheck disable=SC2086
   env "${ROOMCAST_ENV[@]}" PORT="$1" REDIS_URL="${2:-}" CHAT_NODE_ID="bench-$1" \
-    $SERVER_CPUS java $SERVER_JAVA_OPTS -jar "$PWD/$JAR" > "$dir/server.log" 2>&1 &
+    $SERVER_CPUS java $SERVER_JAVA_OPTS -jar "$(realpath "$SERVER_JAR")" > "$dir/server.log" 2>&1 &
   PIDS+=($!)
   echo $!
 }

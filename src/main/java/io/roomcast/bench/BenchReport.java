@@ -22,7 +22,50 @@ public final class BenchReport {
   private BenchReport() {}
 
   public static void main(String[] args) throws IOException {
-    System.out.print(report(Path.of(args[0])));
+    if (args.length == 4 && args[0].equals("--compare")) {
+      System.out.print(compare(Path.of(args[1]), args[2], Integer.parseInt(args[3])));
+    } else {
+      System.out.print(report(Path.of(args[0])));
+    }
+  }
+
+  /**
+   * The table of a {@code bench/compare.sh} run: per variant (label), the median of its repeated runs, and its ratio
+   * to the first variant.
+   */
+  static String compare(Path dir, String system, int deliveries) throws IOException {
+    Map<String, List<JsonObject>> byLabel = new java.util.LinkedHashMap<>();
+    List<Path> runs;
+    try (Stream<Path> files = Files.list(dir)) {
+      runs = files.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path run : runs) {
+      String name = run.getFileName().toString();
+      Path result = run.resolve(system + "-" + deliveries + ".json");
+      if (Files.exists(result) && name.matches(".+-\\d+")) {
+        byLabel.computeIfAbsent(name.substring(0, name.lastIndexOf('-')), k -> new ArrayList<>())
+            .add(new JsonObject(Files.readString(result)));
+      }
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "%n| variant (%s, %,d deliveries/s) | runs | deliveries per CPU-s, median (all) | ratio | p99 ms, median |"
+            + " lost |%n|---|---|---|---|---|---|%n", system, deliveries));
+    double first = Double.NaN;
+    for (var e : byLabel.entrySet()) {
+      List<Double> perCpu = e.getValue().stream().map(r -> r.getDouble("deliveriesPerCpuSecond", Double.NaN))
+          .sorted().toList();
+      List<Double> p99 = e.getValue().stream()
+          .map(r -> r.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", Double.NaN)).sorted().toList();
+      long lost = e.getValue().stream().mapToLong(r -> r.getLong("lost", 0L)).sum();
+      double median = perCpu.get(perCpu.size() / 2);
+      if (Double.isNaN(first)) {
+        first = median;
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f (%s) | %.2fx | %.1f | %d |%n", e.getKey(), perCpu.size(),
+          median, perCpu.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList(), median / first,
+          p99.get(p99.size() / 2), lost));
+    }
+    return sb.toString();
   }
 
   static String report(Path dir) throws IOException {
