@@ -1,18 +1,19 @@
 package io.roomcast.bus;
 
+import io.netty.buffer.ByteBuf;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.TextFrame;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * An event for the members of a room (or, on {@link Addresses#ROOMS}, for every client), already encoded as the
- * WebSocket text frame every recipient is sent ({@code wire}, see {@link TextFrame}): built once per node, shared by
- * every gateway instance and written as it is to each socket. {@code exceptUser} names a user whose connections skip
+ * WebSocket text frame every recipient is sent ({@code wire}, see {@link TextFrame#shared}): built once per node,
+ * shared by every gateway instance, and written to each socket as a duplicate of it. {@code exceptUser} names a user whose connections skip
  * it (the typist of a typing event, the subject of a presence event), or is null. {@code messageId} is the id of a
  * {@link Kind#MESSAGE}, parsed once per node (each session skips ids it already wrote), null for the other kinds.
- * Treat {@code wire} as read-only.
+ * Treat {@code wire} as read-only: write {@code wire.duplicate()}.
  */
-public record RoomEvent(Kind kind, byte[] wire, String exceptUser, MessageId messageId) implements BusMessage {
+public record RoomEvent(Kind kind, ByteBuf wire, String exceptUser, MessageId messageId) implements BusMessage {
 
   /**
    * What the event is. {@link #TYPING} is ephemeral and may be dropped for a slow client. {@link #RESYNC} carries no
@@ -27,20 +28,20 @@ public record RoomEvent(Kind kind, byte[] wire, String exceptUser, MessageId mes
   }
 
   public static RoomEvent message(MessageId id, Buffer json) {
-    return new RoomEvent(Kind.MESSAGE, TextFrame.of(json), null, id);
+    return new RoomEvent(Kind.MESSAGE, TextFrame.shared(json), null, id);
   }
 
   public static RoomEvent presence(Buffer json, String user) {
-    return new RoomEvent(Kind.PRESENCE, TextFrame.of(json), user, null);
+    return new RoomEvent(Kind.PRESENCE, TextFrame.shared(json), user, null);
   }
 
   public static RoomEvent typing(Buffer json, String user) {
-    return new RoomEvent(Kind.TYPING, TextFrame.of(json), user, null);
+    return new RoomEvent(Kind.TYPING, TextFrame.shared(json), user, null);
   }
 
   /** A room was created or deleted ({@link io.roomcast.protocol.ServerFrames#roomCreated}, {@code roomDeleted}). */
   public static RoomEvent room(Buffer json) {
-    return new RoomEvent(Kind.ROOM, TextFrame.of(json), null, null);
+    return new RoomEvent(Kind.ROOM, TextFrame.shared(json), null, null);
   }
 
   public static RoomEvent resync() {

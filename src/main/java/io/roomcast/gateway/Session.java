@@ -12,6 +12,7 @@ import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.ProtocolException;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StoredMessage;
+import io.netty.buffer.ByteBuf;
 import io.roomcast.protocol.TextFrame;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
@@ -167,7 +168,7 @@ final class Session {
       close(CloseCode.GOING_AWAY);
       return false;
     }
-    return enqueue(event.wire(), event.kind());
+    return enqueue(event.wire().duplicate(), event.kind());
   }
 
   /**
@@ -176,7 +177,7 @@ final class Session {
    */
   private void write(Buffer frame) {
     if (!closed && !ws.isClosed() && closing != CloseCode.TOO_SLOW) {
-      enqueue(TextFrame.of(frame), null);
+      enqueue(TextFrame.pooled(frame, out.alloc()), null);
     }
   }
 
@@ -186,7 +187,7 @@ final class Session {
    * full adds up in {@code overflow}, and past the other half the client is closed with 4008. Typing events
    * ({@code kind} TYPING) are dropped instead while the queue is full; {@code kind} is null for a reply.
    */
-  private boolean enqueue(byte[] frame, RoomEvent.Kind kind) {
+  private boolean enqueue(ByteBuf frame, RoomEvent.Kind kind) {
     // frames written in this batch wait unflushed and count too: flush them first, then ask whether the client reads
     if (!out.writable() && unflushed) {
       out.flush();
@@ -196,9 +197,10 @@ final class Session {
     } else {
       if (kind == RoomEvent.Kind.TYPING) {
         gateway.metrics().typingDropped();
+        frame.release();
         return false;
       }
-      overflow += frame.length;
+      overflow += frame.readableBytes();
       if (overflow > gateway.settings().maxPendingBytes() / 2) {
         LOG.info("closing session {} of {}: more than {} bytes waiting, the client does not read", id, user,
             gateway.settings().maxPendingBytes());
@@ -206,6 +208,7 @@ final class Session {
         if (kind == RoomEvent.Kind.MESSAGE) {
           gateway.metrics().messageDropped();
         }
+        frame.release();
         return false;
       }
     }

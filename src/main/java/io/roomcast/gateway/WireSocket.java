@@ -1,5 +1,7 @@
 package io.roomcast.gateway;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +11,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
@@ -31,8 +32,11 @@ abstract class WireSocket {
   private static final Logger LOG = LoggerFactory.getLogger(WireSocket.class);
   private static volatile boolean fallbackLogged;
 
-  /** Writes one complete frame (unflushed). */
-  abstract void write(byte[] frame);
+  /** Writes one complete frame (unflushed); the channel releases it once written. */
+  abstract void write(ByteBuf frame);
+
+  /** The allocator of the socket's channel, for frames built for this connection only. */
+  abstract ByteBufAllocator alloc();
 
   /** Sends what was written since the last flush. */
   abstract void flush();
@@ -77,9 +81,14 @@ abstract class WireSocket {
     }
 
     @Override
-    void write(byte[] frame) {
+    void write(ByteBuf frame) {
       // written from the encoder's context, the bytes pass the handlers before it (towards the socket) only
-      encoder.write(Unpooled.wrappedBuffer(frame), noPromise);
+      encoder.write(frame, noPromise);
+    }
+
+    @Override
+    ByteBufAllocator alloc() {
+      return channel.alloc();
     }
 
     @Override
@@ -101,12 +110,17 @@ abstract class WireSocket {
     }
 
     @Override
-    void write(byte[] frame) {
-      int len = frame[1] & 0x7f;
+    void write(ByteBuf frame) {
+      int len = frame.getByte(frame.readerIndex() + 1) & 0x7f;
       int header = len < 126 ? 2 : len == 126 ? 4 : 10;
-      WebSocketFrame f = new WebSocketFrameImpl(WebSocketFrameType.TEXT,
-          Unpooled.wrappedBuffer(frame, header, frame.length - header), true);
-      ws.writeFrame(f);
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT,
+          Unpooled.copiedBuffer(frame.slice(frame.readerIndex() + header, frame.readableBytes() - header)), true));
+      frame.release();
+    }
+
+    @Override
+    ByteBufAllocator alloc() {
+      return ByteBufAllocator.DEFAULT;
     }
 
     @Override
