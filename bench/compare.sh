@@ -23,4 +23,5 @@ for r in $(seq 1 "$repeats"); do
     grep -E "deliveries per CPU|latency p50" "$OUT/$label-$r/$system-$deliveries.txt" 2>/dev/null || echo "   (no result)"
   done
 done
-java -cp target/chat-server.jar io.roomcast.bench.BenchReport --compare "$OUT" "$system" "$deliveries"
+labels=(); for spec in "$@"; do labels+=("${spec%%=*}"); done
+java -cp target/chat-server.jar io.roomcast.bench.BenchReport --compare "$OUT" "$system" "$deliveries" "${labels[@]}"

@@ -9,7 +9,8 @@
 #
 # Settings (environment): CONNS (1000), ROOMS (20), SIZE (115 bytes of text), WARMUP (10 s), DURATION (20 s),
 # PIN (1: servers and Redis on CPU 0, the generator on CPU 1; 0: no pinning), SERVER_JAVA_OPTS, SYSTEMS
-# ("baseline solo cluster"), RATES (deliveries/s, "12500 25000"), OUT (bench/results/<time>).
+# ("baseline solo cluster"; also "baselinenative": the baseline on Vert.x's native transport), RATES (deliveries/s,
+# "12500 25000"), OUT (bench/results/<time>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/chat-server.jar
@@ -84,10 +85,11 @@ run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.js
   local system=$1 deliveries=$2 urls pids port port2 redis_port
   local rate; rate=$(awk -v d="$deliveries" -v c="$CONNS" -v r="$ROOMS" 'BEGIN { printf "%.4f", d / (c * (c / r)) }')
   case $system in
-    baseline)
+    baseline|baselinenative)
       port=$(free_port)
       # shellcheck disable=SC2086
-      $SERVER_CPUS java $SERVER_JAVA_OPTS -cp "$JAR" bench/baseline/Broadcast.java "$port" > "$OUT/baseline.log" 2>&1 &
+      $SERVER_CPUS java $SERVER_JAVA_OPTS -cp "$JAR" bench/baseline/Broadcast.java "$port" \
+        "$([ "$system" = baselinenative ] && echo native)" > "$OUT/$system.log" 2>&1 &
       PIDS+=($!); pids=$!
       wait_port "$port"; urls="ws://127.0.0.1:$port/ws" ;;
     solo)

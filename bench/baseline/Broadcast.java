@@ -3,7 +3,8 @@
 // member of its room. It speaks just enough of protocol v1 for the load generator (welcome, join -> joined,
 // send -> message to every member and ok), with no persistence, ids from a counter, and no limits.
 //
-//   java -cp target/chat-server.jar bench/baseline/Broadcast.java PORT
+//   java -cp target/chat-server.jar bench/baseline/Broadcast.java PORT [native]
+// With "native", Vert.x prefers its native transport (epoll), as Roomcast does; without it, Vert.x's default (NIO).
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -23,10 +24,12 @@ public class Broadcast extends VerticleBase {
 
   public static void main(String[] args) {
     port = Integer.parseInt(args[0]);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions()
+        .setPreferNativeTransport(args.length > 1 && args[1].equals("native")));
     int loops = Runtime.getRuntime().availableProcessors();
     vertx.deployVerticle(Broadcast::new, new DeploymentOptions().setInstances(loops))
-        .onSuccess(id -> System.out.println("baseline broadcast listening on " + port + " with " + loops + " event loops"))
+        .onSuccess(id -> System.out.println("baseline broadcast listening on " + port + " with " + loops + " event loops, "
+            + (vertx.isNativeTransportEnabled() ? "native" : "NIO") + " transport"))
         .onFailure(e -> { e.printStackTrace(); System.exit(1); });
   }
 

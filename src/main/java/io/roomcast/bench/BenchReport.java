@@ -17,13 +17,14 @@ import java.util.stream.Stream;
  * the saturation point (the highest offered load delivered in full, nothing lost, with p99 under 100 ms).
  */
 public final class BenchReport {
-  private static final List<String> ORDER = List.of("baseline", "solo", "cluster");
+  private static final List<String> ORDER = List.of("baseline", "baselinenative", "solo", "cluster");
 
   private BenchReport() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length == 4 && args[0].equals("--compare")) {
-      System.out.print(compare(Path.of(args[1]), args[2], Integer.parseInt(args[3])));
+    if (args.length >= 4 && args[0].equals("--compare")) {
+      System.out.print(compare(Path.of(args[1]), args[2], Integer.parseInt(args[3]),
+          List.of(args).subList(4, args.length)));
     } else {
       System.out.print(report(Path.of(args[0])));
     }
@@ -33,8 +34,9 @@ public final class BenchReport {
    * The table of a {@code bench/compare.sh} run: per variant (label), the median of its repeated runs, and its ratio
    * to the first variant.
    */
-  static String compare(Path dir, String system, int deliveries) throws IOException {
+  static String compare(Path dir, String system, int deliveries, List<String> order) throws IOException {
     Map<String, List<JsonObject>> byLabel = new java.util.LinkedHashMap<>();
+    order.forEach(label -> byLabel.put(label, new ArrayList<>()));
     List<Path> runs;
     try (Stream<Path> files = Files.list(dir)) {
       runs = files.filter(Files::isDirectory).sorted().toList();
@@ -52,6 +54,10 @@ public final class BenchReport {
             + " lost |%n|---|---|---|---|---|---|%n", system, deliveries));
     double first = Double.NaN;
     for (var e : byLabel.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        sb.append("| ").append(e.getKey()).append(" | 0 | (no result) | | | |\n");
+        continue;
+      }
       List<Double> perCpu = e.getValue().stream().map(r -> r.getDouble("deliveriesPerCpuSecond", Double.NaN))
           .sorted().toList();
       List<Double> p99 = e.getValue().stream()
