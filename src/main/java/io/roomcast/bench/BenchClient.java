@@ -22,6 +22,8 @@ final class BenchClient {
   private final int[] last;
   /** Sequence numbers skipped so far (sender << 32 | seq): a later arrival is out of order, not a duplicate. */
   private Set<Long> missing;
+  /** This client's own messages that the server acknowledged, by sequence number. */
+  final java.util.BitSet acked = new java.util.BitSet();
 
   BenchClient(int index, int room, int position, int roomSize) {
     this.index = index;
@@ -30,6 +32,11 @@ final class BenchClient {
     this.roomSize = roomSize;
     this.last = new int[roomSize];
     java.util.Arrays.fill(last, -1);
+  }
+
+  /** Whether message {@code seq} of the room's member {@code sender} has arrived here. */
+  boolean hasReceived(int sender, int seq) {
+    return seq <= last[sender] && (missing == null || !missing.contains(((long) sender << 32) | seq));
   }
 
   /** Accounts one delivery of message {@code seq} from the room's member {@code sender}. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -120,6 +121,9 @@ public final class LoadGenerator {
       total = sum(shards);
     }
     BenchResult result = BenchResult.of(options, total, cpuSeconds, !options.cpuPids().isEmpty());
+    if (result.lost() > 0) {
+      describeLosses(shards);
+    }
     out.print(result.table());
     if (options.out() != null) {
       try {
@@ -129,6 +133,26 @@ public final class LoadGenerator {
       }
     }
     return result;
+  }
+
+  /** Names the first deliveries that never came: who sent what to whom, through which URLs. */
+  private void describeLosses(List<Shard> shards) {
+    List<BenchClient> all = new ArrayList<>();
+    shards.forEach(s -> all.addAll(s.clients()));
+    all.sort(java.util.Comparator.comparingInt(c -> c.index));
+    Map<Integer, List<BenchClient>> byRoom = new java.util.HashMap<>();
+    all.forEach(c -> byRoom.computeIfAbsent(c.room, r -> new ArrayList<>()).add(c));
+    int shown = 0;
+    for (BenchClient receiver : all) {
+      for (BenchClient sender : byRoom.get(receiver.room)) {
+        for (int seq = sender.acked.nextSetBit(0); seq >= 0; seq = sender.acked.nextSetBit(seq + 1)) {
+          if (!receiver.hasReceived(sender.position, seq) && shown++ < 20) {
+            out.printf(Locale.ROOT, "lost: message %d of b%d (via %s) never reached b%d (via %s)%n", seq, sender.index,
+                options.urlOf(sender.index), receiver.index, options.urlOf(receiver.index));
+          }
+        }
+      }
+    }
   }
 
   private static Tally sum(List<Shard> shards) {

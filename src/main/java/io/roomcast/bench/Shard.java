@@ -173,6 +173,10 @@ final class Shard extends VerticleBase {
     } else if (frame.startsWith("{\"type\":\"ok\"")) {
       tally.acked++;
       tally.expected += c.roomSize;
+      int ref = frame.indexOf("\"ref\":\"");
+      if (ref >= 0) {
+        c.acked.set(Integer.parseInt(frame, ref + 7, frame.indexOf('"', ref + 7), 10));
+      }
     } else if (frame.startsWith("{\"type\":\"joined\"")) {
       joined.tryComplete();
     } else if (frame.startsWith("{\"type\":\"error\"")) {
@@ -181,6 +185,10 @@ final class Shard extends VerticleBase {
         joined.tryFail(frame);
       }
     }
+  }
+
+  List<BenchClient> clients() {
+    return clients;
   }
 
   /** A copy of this shard's tally, taken on its event loop. */
