@@ -143,6 +143,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setHttp2ClearTextEnabled(false)
+        // every write comes from the connection's own event loop: no multi-producer write queue per connection
+        .setStrictThreadMode(true)
         // a connection that neither sends nor receives anything for this long is closed: a half-sent request
         // (slowloris) included. Open WebSockets are pinged more often, and dead ones closed by Session.heartbeat
         .setIdleTimeout(config.idleTimeoutSeconds())

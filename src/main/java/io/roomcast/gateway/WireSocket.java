@@ -66,6 +66,7 @@ abstract class WireSocket {
     if (idle != null) {
       channel.pipeline().remove(idle);
     }
+    DirectWriteQueue.install(channel);
     return new Direct(channel, encoder);
   }
 
