@@ -208,6 +208,7 @@ public final class ChatServer {
     });
     return drained.future()
         .compose(v -> vertx.close())
+        .onComplete(ar -> node.metrics().close())
         .onComplete(ar -> LOG.info("node {} stopped", node.config().nodeId()));
   }
 }

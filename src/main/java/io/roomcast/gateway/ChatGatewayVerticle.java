@@ -64,6 +64,9 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Authenticator authenticator;
   private long pingTimer;
+  private long delayProbe;
+  /** How often each event loop checks how late it runs its tasks. */
+  private static final long DELAY_PROBE_MS = 500;
 
   private final int port;
   private final List<AddressRange> trustedProxies;
@@ -112,6 +115,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
     authenticator = Authenticator.create(vertx, config);
     pingTimer = vertx.setPeriodic(config.pingIntervalSeconds() * 1000L, t -> heartbeat());
+    delayProbe = vertx.setTimer(DELAY_PROBE_MS, t -> probeDelay(System.nanoTime() + DELAY_PROBE_MS * 1_000_000L));
 
     Router router = Router.router(vertx);
     router.route().handler(ChatGatewayVerticle::refuseBodiesOnReads);
@@ -153,9 +157,17 @@ public final class ChatGatewayVerticle extends VerticleBase {
     return Future.all(announcements.completion(), drain.completion(), server.listen());
   }
 
+  /** Measures how late this event loop runs a timer that was due {@code dueNanos}, then schedules the next one. */
+  private void probeDelay(long dueNanos) {
+    long now = System.nanoTime();
+    metrics.eventLoopDelay(now - dueNanos);
+    delayProbe = vertx.setTimer(DELAY_PROBE_MS, t -> probeDelay(now + DELAY_PROBE_MS * 1_000_000L));
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pingTimer);
+    vertx.cancelTimer(delayProbe);
     return server.close();
   }
 

@@ -6,6 +6,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,6 +55,8 @@ public final class Metrics {
   private final Timer publishLatency;
   private final Timer deliveryLatency;
   private final Timer pubsubLag;
+  private final Timer eventLoopDelay;
+  private final JvmGcMetrics jvmGc;
 
   /** The HTTP methods recorded by name; Vert.x labels each request with its method, and any token is a method. */
   private static final Set<String> KNOWN_METHODS =
@@ -92,6 +99,16 @@ public final class Metrics {
   }
 
   public Metrics(MeterRegistry registry) {
+    // the JVM under the node: heap and non-heap pools, GC pauses and allocation, threads, classes, CPU
+    new JvmMemoryMetrics().bindTo(registry);
+    jvmGc = new JvmGcMetrics();
+    jvmGc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    eventLoopDelay = Timer.builder("roomcast_event_loop_delay")
+        .description("How late the event loops run a task scheduled on them (a blocked or saturated loop shows here)")
+        .publishPercentileHistogram().register(registry);
     Gauge.builder("roomcast_connections", connections, AtomicInteger::get)
         .description("Open WebSocket connections").register(registry);
     Gauge.builder("roomcast_room_joins", roomJoins, AtomicInteger::get)
@@ -228,6 +245,16 @@ public final class Metrics {
 
   public void upgradeRefused(Refusal reason) {
     refusals.get(reason).increment();
+  }
+
+  /** An event loop ran a task {@code nanos} later than it was due. */
+  public void eventLoopDelay(long nanos) {
+    eventLoopDelay.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** Stops listening to GC notifications (when the node stops; the JVM may host other nodes in tests). */
+  public void close() {
+    jvmGc.close();
   }
 
   public void error(ErrorCode code) {

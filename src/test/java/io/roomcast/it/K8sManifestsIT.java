@@ -213,17 +213,21 @@ class K8sManifestsIT {
   void dashboardUsesExportedSeries() throws IOException {
     JsonObject dashboard = new JsonObject(Files.readString(K8S.resolve("grafana-dashboard.json")));
     Set<String> used = new java.util.TreeSet<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("roomcast_[a-z_]+").matcher(dashboard.encode());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(roomcast|jvm|process)_[a-z_]+").matcher(dashboard.encode());
     while (m.find()) {
-      used.add(m.group().replaceAll("_(bucket|count|sum)$", ""));
+      used.add(m.group().replaceAll("_(bucket|count|sum|max)$", ""));
     }
     assertThat(used).hasSizeGreaterThan(8);
     try (io.roomcast.support.RedisServer redis = io.roomcast.support.RedisServer.startProcess();
         TestNode node = TestNode.start(Map.of("REDIS_URL", redis.url()))) {
       TestNode.awaitReady(node);
+      // the GC pause series exists once a collection was seen: make sure one was
+      System.gc();
+      io.roomcast.support.Await.until("a GC pause recorded", java.time.Duration.ofSeconds(10),
+          () -> Http.get(node.node().managementPort(), "/metrics").body().contains("jvm_gc_pause_seconds_count"));
       String exported = Http.get(node.node().managementPort(), "/metrics").body();
       for (String series : used) {
-        assertThat(exported).as("exported: %s", series).containsPattern("(?m)^" + series + "(_bucket|_count|_sum)?[{ ]");
+        assertThat(exported).as("exported: %s", series).containsPattern("(?m)^" + series + "(_bucket|_count|_sum|_max)?[{ ]");
       }
     }
   }

@@ -78,5 +78,6 @@ public final class TestNode implements AutoCloseable {
   @Override
   public void close() {
     Await.result(vertx.close());
+    node.metrics().close();
   }
 }
