@@ -2,8 +2,9 @@ package io.roomcast;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.bench.LoadGenerator;
-import io.roomcast.bridge.MemoryBridgeVerticle;
-import io.roomcast.bridge.RedisBridgeVerticle;
+import io.roomcast.bridge.BridgeVerticle;
+import io.roomcast.bridge.MemoryBroker;
+import io.roomcast.bridge.redis.RedisBroker;
 import io.roomcast.bus.Addresses;
 import io.roomcast.bus.ConfigUpdate;
 import io.roomcast.bus.Drain;
@@ -132,8 +133,8 @@ public final class ChatServer {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    VerticleBase bridge = config.redisMode()
-        ? new RedisBridgeVerticle(config, metrics) : new MemoryBridgeVerticle(config, metrics);
+    VerticleBase bridge = new BridgeVerticle((v, events) -> config.usesRedis()
+        ? new RedisBroker(v, config, metrics, events) : new MemoryBroker(v, config, metrics, events));
     return vertx.deployVerticle(bridge)
         .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, state, registryName, port),
             new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))
@@ -143,7 +144,7 @@ public final class ChatServer {
           LOG.info("node {} listening on {}:{} (health and metrics on {}) with {} gateway instances, the {} and the {} "
                   + "transport", config.nodeId(), config.host(), port,
               managementPort == port ? "the same port" : managementPort, config.gatewayInstances(),
-              config.redisMode() ? "Redis broker" : "in-memory broker",
+              config.usesRedis() ? "Redis broker (" + config.redisTopology().label() + " mode)" : "in-memory broker",
               vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
           return new Node(vertx, config, port, managementPort, bridgeId, state, metrics);
         });

@@ -3,15 +3,15 @@ package io.roomcast.bridge;
 import io.roomcast.config.ChatConfig;
 
 /** What both brokers share about the lifecycle limits of rooms: the expiry sweep's pace and the quota's message. */
-final class RoomExpiry {
+public final class RoomExpiry {
   private RoomExpiry() {}
 
   /** How often to look for idle rooms: a quarter of the expiry time, between 1 s and 1 min. */
-  static long sweepIntervalMs(int expirySeconds) {
+  public static long sweepIntervalMs(int expirySeconds) {
     return Math.max(1000, Math.min(60_000, expirySeconds * 250L));
   }
 
-  static String quotaMessage(ChatConfig config) {
+  public static String quotaMessage(ChatConfig config) {
     return "room creation quota reached: " + config.roomCreateQuota() + " new rooms per "
         + config.roomCreateWindowSeconds() + " s; retry later";
   }

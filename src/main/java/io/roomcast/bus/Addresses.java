@@ -6,7 +6,7 @@ package io.roomcast.bus;
  *
  * <ul>
  *   <li>{@link #BRIDGE}: gateways send {@link BridgeRequest}s; the bridge replies with a {@link BridgeReply} or fails
- *       the message with an {@link io.roomcast.protocol.ErrorCode} ordinal as failure code.
+ *       the message with an {@link io.roomcast.protocol.ErrorCode} number as failure code.
  *   <li>{@link #room(String)}: the bridge publishes {@link RoomEvent}s of one room (message, presence, typing); a
  *       gateway instance listens only while one of its sessions has joined that room.
  *   <li>{@link #ROOMS}: the bridge publishes a {@link RoomEvent} for every new room; every gateway instance listens.

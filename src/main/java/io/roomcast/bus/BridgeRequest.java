@@ -2,49 +2,147 @@ package io.roomcast.bus;
 
 import io.roomcast.protocol.MessageId;
 
-/** What a gateway asks of the bridge on {@link Addresses#BRIDGE}. Each record names the reply it gets. */
+/**
+ * What a gateway asks of the bridge on {@link Addresses#BRIDGE}. Each record names the reply it gets. The bridge
+ * handles them through a {@link Visitor}: a new request type does not compile until the bridge answers it.
+ */
 public sealed interface BridgeRequest extends BusMessage {
+
+  /** Hands the request to the visitor's method for its type. */
+  <R> R accept(Visitor<R> visitor);
+
+  /** Whether the bridge takes the request while its broker is not ready (else it is refused {@code unavailable}). */
+  default boolean whileUnavailable() {
+    return false;
+  }
+
+  /** One method per request type. */
+  interface Visitor<R> {
+    R create(Create r);
+
+    R listRooms(ListRooms r);
+
+    R join(Join r);
+
+    R leave(Leave r);
+
+    R publish(Publish r);
+
+    R history(History r);
+
+    R members(Members r);
+
+    R typing(Typing r);
+
+    R ping(Ping r);
+
+    R connect(Connect r);
+
+    R disconnect(Disconnect r);
+  }
 
   /**
    * Reply {@link BridgeReply.Created}. A new room is announced on {@link Addresses#ROOMS}. A new room counts toward
    * the room-creation quota of {@code quota} (a user or a client address; null: not limited, a trusted backend).
    */
-  record Create(String room, String quota) implements BridgeRequest {}
+  record Create(String room, String quota) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.create(this);
+    }
+  }
 
   /** Reply {@link BridgeReply.RoomList}. */
-  record ListRooms() implements BridgeRequest {}
+  record ListRooms() implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.listRooms(this);
+    }
+  }
 
   /**
    * Connection {@code session} of {@code user} joins (creating the room if needed). Reply {@link BridgeReply.Joined},
    * with the messages after {@code since} when it is given and still held. Members get a presence join when this is
    * the user's first connection in the room. A new room counts toward {@code quota} as for {@link Create}.
    */
-  record Join(String room, String user, String session, String since, String quota) implements BridgeRequest {}
+  record Join(String room, String user, String session, String since, String quota) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.join(this);
+    }
+  }
 
-  /** Reply {@link BridgeReply.Done}. Members get a presence leave when this was the user's last connection. */
-  record Leave(String room, String user, String session) implements BridgeRequest {}
+  /**
+   * Reply {@link BridgeReply.Done}. Members get a presence leave when this was the user's last connection. Taken
+   * while the broker is down too: the node forgets the session at once and tells the broker when it is back.
+   */
+  record Leave(String room, String user, String session) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.leave(this);
+    }
+
+    @Override
+    public boolean whileUnavailable() {
+      return true;
+    }
+  }
 
   /** Store and fan out a message. Reply {@link BridgeReply.Sent}. */
-  record Publish(String room, String user, String text, String key) implements BridgeRequest {}
+  record Publish(String room, String user, String text, String key) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.publish(this);
+    }
+  }
 
   /** Reply {@link BridgeReply.Page}. */
-  record History(String room, MessageId before, int limit) implements BridgeRequest {}
+  record History(String room, MessageId before, int limit) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.history(this);
+    }
+  }
 
   /** Reply {@link BridgeReply.UserList}. */
-  record Members(String room) implements BridgeRequest {}
+  record Members(String room) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.members(this);
+    }
+  }
 
   /** Fire and forget: no reply. Members but the typist get a typing event. */
-  record Typing(String room, String user) implements BridgeRequest {}
+  record Typing(String room, String user) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.typing(this);
+    }
+  }
 
   /** Reply {@link BridgeReply.Status}. */
-  record Ping() implements BridgeRequest {}
+  record Ping() implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.ping(this);
+    }
+
+    @Override
+    public boolean whileUnavailable() {
+      return true;
+    }
+  }
 
   /**
    * A connection of {@code user} wants to open: admitted unless the user already holds {@code max} connections
    * across all nodes. Reply {@link BridgeReply.Admitted}; an admitted connection sends {@link Disconnect} once.
    */
-  record Connect(String user, int max) implements BridgeRequest {}
+  record Connect(String user, int max) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.connect(this);
+    }
+  }
 
-  /** An admitted connection closed. Fire and forget. */
-  record Disconnect(String user) implements BridgeRequest {}
+  /** An admitted connection closed. Fire and forget; taken while the broker is down too (counted when it is back). */
+  record Disconnect(String user) implements BridgeRequest {
+    public <R> R accept(Visitor<R> v) {
+      return v.disconnect(this);
+    }
+
+    @Override
+    public boolean whileUnavailable() {
+      return true;
+    }
+  }
 }

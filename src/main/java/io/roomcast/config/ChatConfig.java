@@ -40,11 +40,16 @@ import java.util.stream.Stream;
  * @param drainSeconds on shutdown, the window over which connections are closed with 1012
  * @param presenceTtlSeconds how long a crashed node's presence entries outlive its last heartbeat (Redis)
  * @param redisUrl the Redis to share rooms through ({@code redis://host:port}); empty for the in-memory broker
+ * @param redisMode how nodes share rooms through Redis: {@code pattern} (one pattern subscription: every node hears every
+ *     room), {@code rooms} (a node subscribes to the rooms it serves) or {@code cluster} (a Redis Cluster, sharded
+ *     pub/sub per room); see {@link RedisMode}
  * @param redisPrefix the first segment of every Redis key and channel
  * @param redisPoolSize pooled Redis connections for commands (the subscriber has its own)
  * @param redisReconnectMinMs the first pause before reconnecting the subscriber (doubling from there)
  * @param redisReconnectMaxMs the longest pause between attempts to reconnect the subscriber
  * @param redisPingIntervalMs how often the bridge checks that Redis answers
+ * @param redisUnsubscribeGraceSeconds in the per-room modes, how long a node stays subscribed to a room after its last
+ *     local member left (a member who comes back meanwhile costs no new subscription)
  * @param jwtSecret HS256 secret; with it (or a public key) connections need a JWT
  * @param jwtPublicKey PEM public key (RSA for RS256, EC for ES256)
  * @param jwtRequireExp whether tokens without {@code exp} are refused
@@ -88,11 +93,13 @@ public record ChatConfig(
     int drainSeconds,
     int presenceTtlSeconds,
     String redisUrl,
+    String redisMode,
     String redisPrefix,
     int redisPoolSize,
     int redisReconnectMinMs,
     int redisReconnectMaxMs,
     int redisPingIntervalMs,
+    int redisUnsubscribeGraceSeconds,
     String jwtSecret,
     String jwtPublicKey,
     boolean jwtRequireExp,
@@ -144,9 +151,21 @@ public record ChatConfig(
     } else if (!nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new ConfigException(Setting.NODE_ID.label() + " must be 1 to 64 letters, digits, '_', '.' or '-'");
     }
+    RedisMode mode = RedisMode.parse((String) v.get(Setting.REDIS_MODE));
+    if (mode == null) {
+      throw new ConfigException(Setting.REDIS_MODE.label() + " must be pattern, rooms or cluster");
+    }
+    v.put(Setting.REDIS_MODE, mode.label());
     String redisUrl = (String) v.get(Setting.REDIS_URL);
-    if (!redisUrl.isEmpty() && !redisUrl.matches("(redis|rediss|unix)://.+")) {
-      throw new ConfigException(Setting.REDIS_URL.label() + " must be a redis:// (or rediss://, unix://) URL");
+    List<String> urls = list(redisUrl);
+    for (String url : urls) {
+      if (!url.matches("(redis|rediss|unix)://.+")) {
+        throw new ConfigException(Setting.REDIS_URL.label() + " must be a redis:// (or rediss://, unix://) URL");
+      }
+    }
+    if (urls.size() > 1 && mode != RedisMode.CLUSTER) {
+      throw new ConfigException(Setting.REDIS_URL.label() + " names several servers: that needs "
+          + Setting.REDIS_MODE.label() + " = cluster (a standalone Redis has one URL)");
     }
     String prefix = (String) v.get(Setting.REDIS_PREFIX);
     if (!prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
@@ -256,8 +275,18 @@ public record ChatConfig(
   }
 
   /** True when rooms are shared through Redis, false for the single-node in-memory broker. */
-  public boolean redisMode() {
+  public boolean usesRedis() {
     return !redisUrl.isEmpty();
+  }
+
+  /** How nodes share rooms through Redis (meaningful when {@link #usesRedis}). */
+  public RedisMode redisTopology() {
+    return RedisMode.parse(redisMode);
+  }
+
+  /** The Redis URLs: one for a standalone Redis, the seed nodes of a Redis Cluster. */
+  public List<String> redisUrls() {
+    return list(redisUrl);
   }
 
   /** The Redis URL with any password replaced, for logs. */

@@ -30,6 +30,7 @@ public final class Metrics {
   private final AtomicInteger roomJoins = new AtomicInteger();
   private final AtomicInteger rooms = new AtomicInteger();
   private final AtomicInteger localRooms = new AtomicInteger();
+  private final AtomicInteger subscriptions = new AtomicInteger();
   private final Counter messagesIn;
   private final Counter messagesOut;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -117,6 +118,8 @@ public final class Metrics {
         .description("Rooms known to this node's broker").register(registry);
     Gauge.builder("roomcast_local_rooms", localRooms, AtomicInteger::get)
         .description("Rooms with members connected to this node").register(registry);
+    Gauge.builder("roomcast_pubsub_subscriptions", subscriptions, AtomicInteger::get)
+        .description("Redis pub/sub subscriptions this node holds (channels and patterns)").register(registry);
     messagesIn = Counter.builder("roomcast_messages_in").description("Messages accepted from clients")
         .register(registry);
     messagesOut = Counter.builder("roomcast_messages_out")
@@ -212,6 +215,11 @@ public final class Metrics {
 
   public void typingDropped() {
     typingDropped.increment();
+  }
+
+  /** The Redis pub/sub subscriptions (channels and patterns) this node holds now. */
+  public void pubsubSubscriptions(int count) {
+    subscriptions.set(count);
   }
 
   public void redisReconnected() {

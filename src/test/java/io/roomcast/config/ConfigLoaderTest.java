@@ -49,14 +49,14 @@ class ConfigLoaderTest {
     assertThat(c.sendBurst()).isEqualTo(50);
     assertThat(c.gatewayInstances()).as("0 means one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.nodeId()).isNotBlank();
-    assertThat(c.redisMode()).as("no REDIS_URL: the in-memory broker").isFalse();
+    assertThat(c.usesRedis()).as("no REDIS_URL: the in-memory broker").isFalse();
   }
 
   @Test
   @DisplayName("REDIS_URL switches to the Redis broker, and its password never reaches the logs")
   void redisUrl() {
     ChatConfig c = load(Map.of("REDIS_URL", "redis://:s3cret@redis:6379/0"));
-    assertThat(c.redisMode()).isTrue();
+    assertThat(c.usesRedis()).isTrue();
     assertThat(c.redisPrefix()).isEqualTo("chat");
     assertThat(c.redisUrlForLogs()).isEqualTo("redis://***@redis:6379/0").doesNotContain("s3cret");
   }

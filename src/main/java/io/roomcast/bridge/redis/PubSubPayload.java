@@ -1,4 +1,4 @@
-package io.roomcast.bridge;
+package io.roomcast.bridge.redis;
 
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.protocol.MessageId;
@@ -7,12 +7,14 @@ import io.roomcast.protocol.ServerFrames;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The framing of a room's pub/sub payloads: a kind letter ({@code m} message, {@code p} presence, {@code t} typing),
+ * The one codec of a room's pub/sub payloads: a kind letter ({@code m} message, {@code p} presence, {@code t} typing),
  * then the message id ({@code m}) or the user whose own connections skip the event ({@code p}, {@code t}), a newline,
- * then the event's JSON exactly as clients receive it. Messages are framed by {@code publish.lua} (which learns the
- * id), presence leaves of dead nodes by {@code release.lua}; everything else here.
+ * then the event's JSON exactly as clients receive it. Every payload is framed here; for a message, whose id only
+ * {@code publish.lua} learns, this frames the parts around the id ({@link #messageParts}) and the script only joins
+ * them.
  *
  * <p>Decoding trusts nothing: whoever can PUBLISH to Redis can send anything, so a payload becomes an event only if
  * it is exactly what a node would have published for that room: the right shape, a well-formed id or user, and a JSON
@@ -20,6 +22,21 @@ import java.nio.charset.StandardCharsets;
  */
 final class PubSubPayload {
   private PubSubPayload() {}
+
+  /**
+   * A message's payload as four parts {@code a, b, c, d}: the payload is {@code a + id + b + id + c + ms + d}, where
+   * {@code id} is the message id and {@code ms} its milliseconds (the message's {@code ts}).
+   */
+  static List<String> messageParts(String room, String user, String text) {
+    ServerFrames.MessageTemplate frame = ServerFrames.messageTemplate(room, user, text);
+    return List.of("m", "\n" + frame.head(), frame.middle(), "}");
+  }
+
+  /** The payload {@link #messageParts} make for {@code id}: what publish.lua publishes. */
+  static Buffer message(String room, String user, String text, MessageId id) {
+    List<String> p = messageParts(room, user, text);
+    return Buffer.buffer(p.get(0) + id + p.get(1) + id + p.get(2) + id.millis() + p.get(3));
+  }
 
   static Buffer presence(String room, boolean join, String user) {
     return Buffer.buffer("p" + user + "\n").appendBuffer(ServerFrames.presence(room, join, user));

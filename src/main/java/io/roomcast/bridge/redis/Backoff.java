@@ -1,4 +1,4 @@
-package io.roomcast.bridge;
+package io.roomcast.bridge.redis;
 
 import java.util.function.LongUnaryOperator;
 

@@ -1,4 +1,4 @@
-package io.roomcast.bridge;
+package io.roomcast.bridge.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
--- The messages after a client's last seen id, for a resuming join: {1, entries} when the stream still holds that id,
+-- Room slot. The messages after a client's last seen id, for a resuming join: {1, entries} when the stream still holds that id,
 -- {0} when it does not (trimmed, or never stored here). Entries are [id, [field, value, ...]], oldest first.
 -- The id 0-0 means "nothing seen yet": everything retained is returned.
 -- KEYS[1] stream  ARGV[1] the last seen id  ARGV[2] the most entries to return

@@ -1,4 +1,4 @@
-package io.roomcast.bridge;
+package io.roomcast.bridge.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +39,34 @@ class RedisKeysTest {
     assertThat(keys.roomOf("chat:room:")).isNull();
   }
 
+  @Test
+  @DisplayName("in cluster mode a room's names share the room's hash tag and the global names the prefix's")
+  void clusterTags() {
+    RedisKeys tagged = new RedisKeys("chat", "node-1", true);
+    assertThat(tagged.stream("lobby")).isEqualTo("chat:room:{lobby}:stream");
+    assertThat(tagged.messageChannel("lobby")).isEqualTo("chat:room:{lobby}:msg");
+    assertThat(tagged.idempotency("lobby", "ann", "k1")).isEqualTo("chat:room:{lobby}:key:ann k1");
+    assertThat(tagged.rooms()).isEqualTo("{chat}:rooms");
+    assertThat(tagged.nodePresence()).isEqualTo("{chat}:node:node-1:presence");
+    assertThat(tagged.connections()).isEqualTo("{chat}:connections");
+    assertThat(tagged.newRoomChannel()).as("a classic channel: every shard hears it").isEqualTo("chat:newroom");
+    assertThat(tagged.roomOf(tagged.joinChannel("a.b"))).isEqualTo("a.b");
+    assertThat(tagged.roomOf("chat:room:lobby:msg")).as("an untagged channel is not a cluster room's").isNull();
+    assertThat(Slot.of(tagged.stream("lobby"))).isEqualTo(Slot.of(tagged.joinChannel("lobby")))
+        .isEqualTo(Slot.of(tagged.created("lobby"))).isEqualTo(Slot.of(tagged.idempotency("lobby", "u", "k")));
+    assertThat(Slot.of(tagged.rooms())).isEqualTo(Slot.of(tagged.nodeConnections("other")))
+        .isEqualTo(Slot.of(tagged.quota("ip:1.2.3.4")));
+  }
+
+  @Test
+  @DisplayName("hash slots match Redis' own (CLUSTER KEYSLOT): 123456789 is 12739, tags hash alone")
+  void slots() {
+    assertThat(Slot.of("123456789")).isEqualTo(12739);
+    assertThat(Slot.of("foo")).isEqualTo(12182);
+    assertThat(Slot.of("{user1000}.following")).isEqualTo(Slot.of("{user1000}.followers")).isEqualTo(Slot.of("user1000"));
+    assertThat(Slot.of("foo{}{bar}")).as("an empty tag is no tag").isEqualTo(8363);
+  }
+
   /**
    * Every name {@link RedisKeys} makes, with its parameters as placeholders ({@code {room}}, {@code {user}}, ...): the
    * names of every key and channel the server uses.
@@ -47,7 +75,7 @@ class RedisKeysTest {
     RedisKeys keys = new RedisKeys(prefix, "{node}");
     Set<String> names = new TreeSet<>();
     for (Method m : RedisKeys.class.getDeclaredMethods()) {
-      if (Modifier.isStatic(m.getModifiers()) || m.getReturnType() != String.class || m.getName().equals("roomOf")
+      if (Modifier.isStatic(m.getModifiers()) || Modifier.isPrivate(m.getModifiers()) || m.getReturnType() != String.class || m.getName().equals("roomOf")
           || m.isSynthetic()) {
         continue;
       }
@@ -83,7 +111,7 @@ class RedisKeysTest {
   void readmeListsTheScripts() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     Set<String> scripts = new TreeSet<>();
-    try (Stream<Path> files = Files.list(Path.of("src/main/resources/io/roomcast/bridge"))) {
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/io/roomcast/bridge/redis"))) {
       files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".lua")).forEach(scripts::add);
     }
     assertThat(scripts).isNotEmpty();

@@ -1,0 +1,152 @@
+package io.roomcast.bridge;
+
+import io.roomcast.bus.Addresses;
+import io.roomcast.bus.BridgeReply;
+import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.RoomEvent;
+import io.roomcast.protocol.ErrorCode;
+import io.roomcast.protocol.MessageId;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's side of the event bus, one per node: takes the gateways' {@link BridgeRequest}s on
+ * {@link Addresses#BRIDGE}, answers each through its {@link Broker} (every request type has its method, see
+ * {@link BridgeRequest.Visitor}; a request that fails unexpectedly is answered {@code internal}, never left to time out),
+ * refuses requests with {@code unavailable} at once while the broker is not ready, maps refusals to protocol error codes
+ * (by number), and publishes the broker's events to the gateways.
+ */
+public final class BridgeVerticle extends VerticleBase
+    implements BridgeRequest.Visitor<Future<? extends BridgeReply>>, RoomEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+
+  private final BiFunction<Vertx, RoomEvents, Broker> brokers;
+  private Broker broker;
+  private MessageConsumer<BridgeRequest> consumer;
+
+  /** @param brokers makes the broker, given this verticle's Vertx and where its events go */
+  public BridgeVerticle(BiFunction<Vertx, RoomEvents, Broker> brokers) {
+    this.brokers = brokers;
+  }
+
+  @Override
+  public Future<?> start() {
+    broker = brokers.apply(vertx, this);
+    return broker.start().compose(v -> {
+      consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
+      return consumer.completion();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister().eventually(() -> broker.stop());
+  }
+
+  private void handle(Message<BridgeRequest> msg) {
+    BridgeRequest request = msg.body();
+    Future<? extends BridgeReply> reply;
+    try {
+      reply = !request.whileUnavailable() && !broker.ready()
+          ? Future.failedFuture(BrokerException.unavailable())
+          : request.accept(this);
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    if (reply == null) {
+      return;   // fire and forget
+    }
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else if (ar.cause() instanceof BrokerException refused) {
+        msg.fail(refused.code().number(), refused.getMessage());
+      } else {
+        LOG.error("broker request {} failed", request.getClass().getSimpleName(), ar.cause());
+        msg.fail(ErrorCode.INTERNAL.number(), "internal error");
+      }
+    });
+  }
+
+  @Override
+  public void toRoom(String room, RoomEvent event) {
+    vertx.eventBus().publish(Addresses.room(room), event);
+  }
+
+  @Override
+  public void toAll(RoomEvent event) {
+    vertx.eventBus().publish(Addresses.ROOMS, event);
+  }
+
+  // ---- one method per request type ----
+
+  @Override
+  public Future<BridgeReply.Created> create(BridgeRequest.Create r) {
+    return broker.create(r.room(), r.quota()).map(BridgeReply.Created::new);
+  }
+
+  @Override
+  public Future<BridgeReply.RoomList> listRooms(BridgeRequest.ListRooms r) {
+    return broker.rooms().map(BridgeReply.RoomList::new);
+  }
+
+  /** Joins, then (for a resuming connection) reads what it missed: whatever is stored in between comes twice. */
+  @Override
+  public Future<BridgeReply.Joined> join(BridgeRequest.Join r) {
+    MessageId since = MessageId.parse(r.since());
+    return broker.join(r.room(), r.user(), r.session(), r.quota()).compose(members -> since == null
+        ? Future.succeededFuture(new BridgeReply.Joined(members, false, List.of()))
+        : broker.recover(r.room(), since).map(missed -> new BridgeReply.Joined(members, missed != null,
+            missed == null ? List.of() : missed)));
+  }
+
+  @Override
+  public Future<BridgeReply.Done> leave(BridgeRequest.Leave r) {
+    return broker.leave(r.room(), r.user(), r.session()).map(v -> new BridgeReply.Done());
+  }
+
+  @Override
+  public Future<BridgeReply.Sent> publish(BridgeRequest.Publish r) {
+    return broker.publish(r.room(), r.user(), r.text(), r.key()).map(BridgeReply.Sent::new);
+  }
+
+  @Override
+  public Future<BridgeReply.Page> history(BridgeRequest.History r) {
+    return r.before() != null && r.before().isZero() ? Future.succeededFuture(new BridgeReply.Page(List.of()))
+        : broker.history(r.room(), r.before(), r.limit()).map(BridgeReply.Page::new);
+  }
+
+  @Override
+  public Future<BridgeReply.UserList> members(BridgeRequest.Members r) {
+    return broker.members(r.room()).map(BridgeReply.UserList::new);
+  }
+
+  @Override
+  public Future<BridgeReply> typing(BridgeRequest.Typing r) {
+    broker.typing(r.room(), r.user());
+    return null;
+  }
+
+  @Override
+  public Future<BridgeReply.Status> ping(BridgeRequest.Ping r) {
+    return Future.succeededFuture(new BridgeReply.Status(broker.ready()));
+  }
+
+  @Override
+  public Future<BridgeReply.Admitted> connect(BridgeRequest.Connect r) {
+    return broker.connect(r.user(), r.max()).map(BridgeReply.Admitted::new);
+  }
+
+  @Override
+  public Future<BridgeReply> disconnect(BridgeRequest.Disconnect r) {
+    broker.disconnect(r.user());
+    return null;
+  }
+}

@@ -1,0 +1,26 @@
+-- Room slot. Stores a message in the room's stream and publishes it, atomically: stream ids are message ids, and
+-- every node receives a room's messages in id order. With an idempotency key (scoped by user), a repeat answers the
+-- first id and does nothing. A room that does not exist (never created, or deleted for being idle) is refused.
+-- KEYS[1] stream  KEYS[2] idempotency key (ignored when ARGV[4] is '0')  KEYS[3] message channel
+-- KEYS[4] the room's created marker
+-- ARGV[1] user  ARGV[2] text  ARGV[3] stream length  ARGV[4] '1' when a key is given  ARGV[5] key TTL (s)
+-- ARGV[6] retention age (ms)  ARGV[7] PUBLISH or SPUBLISH
+-- ARGV[8] ARGV[9] ARGV[10] ARGV[11]: the payload is ARGV[8] .. id .. ARGV[9] .. id .. ARGV[10] .. ms .. ARGV[11]
+-- (PubSubPayload frames it; only the id and its milliseconds are known here)
+if redis.call('EXISTS', KEYS[4]) == 0 then
+  return redis.error_reply('ROOMCAST_NO_ROOM no such room')
+end
+if ARGV[4] == '1' then
+  local earlier = redis.call('GET', KEYS[2])
+  if earlier then
+    return {earlier, 0}
+  end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'u', ARGV[1], 't', ARGV[2])
+if ARGV[4] == '1' then
+  redis.call('SET', KEYS[2], id, 'EX', ARGV[5])
+end
+local ms = string.match(id, '^(%d+)')
+redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', tonumber(ms) - tonumber(ARGV[6])) .. '-0')
+redis.call(ARGV[7], KEYS[3], ARGV[8] .. id .. ARGV[9] .. id .. ARGV[10] .. ms .. ARGV[11])
+return {id, 1}
