@@ -66,6 +66,23 @@ public final class RedisServer implements AutoCloseable {
     return port;
   }
 
+  /** Runs {@code redis-cli} against this server and returns its output. */
+  public String cli(String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-h", host, "-p", String.valueOf(port)));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run redis-cli", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Kills the local process (SIGKILL), as a crash would. */
   public void kill() {
     requireProcess();

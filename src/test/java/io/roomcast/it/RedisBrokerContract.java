@@ -1,0 +1,69 @@
+package io.roomcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.support.Await;
+import io.roomcast.support.BrokerNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rows of the broker contract that only a shared store has: a node's subscription is cut while others keep
+ * sending (the gap is filled from the streams, in order, once), and the store loses its data (said, not hidden).
+ */
+abstract class RedisBrokerContract extends BrokerContract {
+
+  /** Cuts every pub/sub connection of the nodes (Redis' {@code CLIENT KILL TYPE pubsub}). */
+  protected abstract void killSubscribers();
+
+  /** Makes the store lose what it holds: Redis restarted without persistence. */
+  protected abstract void loseData();
+
+  @Test
+  @DisplayName("a subscription gap: what was sent while a node was not subscribed arrives after it is back, in order, once")
+  void subscriptionGap() {
+    String room = room();
+    join(a(), room, "ann", "a1");
+    join(b(), room, "bob", "b1");
+    List<String> sent = new ArrayList<>();
+    sent.add(send(a(), room, "before"));
+    awaitIds(b(), room, sent);
+    killSubscribers();
+    // a request answered now was stored; one refused (the node noticed the loss first) changed nothing
+    for (int i = 0; i < 5; i++) {
+      try {
+        sent.add(send(a(), room, "during " + i));
+      } catch (BrokerNode.Refused refused) {
+        assertThat(refused.code().wire()).isEqualTo("unavailable");
+      }
+    }
+    a().awaitReady();
+    b().awaitReady();
+    sent.add(send(b(), room, "after"));
+    awaitIds(a(), room, sent);
+    awaitIds(b(), room, sent);
+  }
+
+  @Test
+  @DisplayName("the store lost its data: rooms with messages resync, a resuming join answers recovered false, and presence comes back")
+  void dataLost() {
+    String room = room();
+    join(a(), room, "ann", "a1");
+    join(b(), room, "bob", "b1");
+    String id = send(a(), room, "before the loss");
+    awaitIds(b(), room, List.of(id));
+    loseData();
+    Await.until("both nodes to resync the room", Duration.ofSeconds(30),
+        () -> !a().events(room, "resync").isEmpty() && !b().events(room, "resync").isEmpty());
+    a().awaitReady();
+    b().awaitReady();
+    Await.until("the nodes to restore their presence", Duration.ofSeconds(10),
+        () -> members(a(), room).containsAll(List.of("ann", "bob")));
+    assertThat(join(b(), room, "bob", "b2", id).recovered()).isFalse();
+    String after = send(b(), room, "after the loss");
+    assertThat(ids(history(a(), room))).containsExactly(after);
+  }
+}
