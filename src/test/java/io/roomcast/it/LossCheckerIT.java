@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.support.Await;
 import io.roomcast.support.JarNode;
+import io.roomcast.support.RedisCluster;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.ResilientClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +19,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,12 +33,58 @@ class LossCheckerIT {
   private static final String[] ROOMS = {"loss-a", "loss-b"};
   @TempDir Path dir;
 
-  @Test
+  /** The Redis a run uses, in a mode: a standalone server or a local cluster. */
+  private interface Backend extends AutoCloseable {
+    String url();
+
+    /** Cuts every node's pub/sub connection. */
+    void killSubscribers();
+
+    @Override
+    void close();
+
+    static Backend of(String mode) {
+      if (mode.equals("cluster")) {
+        RedisCluster cluster = RedisCluster.start(3, 0);
+        return new Backend() {
+          public String url() {
+            return cluster.urls();
+          }
+
+          public void killSubscribers() {
+            cluster.masters().forEach(m -> m.cli("CLIENT", "KILL", "TYPE", "pubsub"));
+          }
+
+          public void close() {
+            cluster.close();
+          }
+        };
+      }
+      RedisServer redis = RedisServer.startProcess();
+      return new Backend() {
+        public String url() {
+          return redis.url();
+        }
+
+        public void killSubscribers() {
+          redis.cli("CLIENT", "KILL", "TYPE", "pubsub");
+        }
+
+        public void close() {
+          redis.close();
+        }
+      };
+    }
+  }
+
+  @ParameterizedTest(name = "{0} mode")
+  @ValueSource(strings = {"pattern", "rooms", "cluster"})
   @DisplayName("acknowledged messages reach every member exactly once and in order through restarts and gaps")
-  void nothingLostNothingTwice() {
+  void nothingLostNothingTwice(String mode) {
     Vertx vertx = Vertx.vertx();
-    try (RedisServer redis = RedisServer.startProcess()) {
-      Map<String, String> base = Map.of("REDIS_URL", redis.url(), "CHAT_DRAIN_SECONDS", "1",
+    try (Backend redis = Backend.of(mode)) {
+      Map<String, String> base = Map.of(
+          "REDIS_URL", redis.url(), "CHAT_REDIS_MODE", mode, "CHAT_DRAIN_SECONDS", "1",
           "CHAT_HISTORY_SIZE", "100000", "CHAT_SEND_RATE_PER_SECOND", "200", "CHAT_SEND_BURST", "200",
           "CHAT_GATEWAY_INSTANCES", "1");
       List<JarNode> nodes = new ArrayList<>();
@@ -64,7 +109,6 @@ class LossCheckerIT {
       }
       Await.until("every client joined", Duration.ofSeconds(20),
           () -> clients.stream().allMatch(c -> c.snapshot().connections() > 0));
-      Redis admin = Redis.createClient(vertx, redis.url());
       int restarts = 0;
       int subscriberKills = 0;
       int drops = 0;
@@ -79,7 +123,7 @@ class LossCheckerIT {
           restarts++;
         }
         if (tick == 45) {
-          Await.result(admin.send(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")));
+          redis.killSubscribers();
           subscriberKills++;
         }
         if (tick == 70 || tick == 80) {
@@ -153,9 +197,9 @@ class LossCheckerIT {
         connections += s.connections();
       }
       int total = committed.values().stream().mapToInt(TreeSet::size).sum();
-      System.out.printf("loss checker: %d messages acknowledged in %d rooms, %d clients received %d; %d connections "
+      System.out.printf("loss checker (%s mode): %d messages acknowledged in %d rooms, %d clients received %d; %d connections "
               + "(%d node restart, %d subscriber kills, %d dropped connections): %d lost, %d duplicated, "
-              + "%d out of order%n", total, committed.size(), clients.size(), received, connections, restarts,
+              + "%d out of order%n", mode, total, committed.size(), clients.size(), received, connections, restarts,
           subscriberKills, drops, lost, duplicated, reordered);
       if (lost + duplicated + reordered > 0) {
         nodes.forEach(n -> System.out.println(n.log()));
