@@ -155,11 +155,21 @@ public final class RedisCluster implements AutoCloseable {
     awaitHealthy();
   }
 
-  /** Waits until every live node says the cluster is ok and sees the same masters. */
+  /**
+   * Waits until every live node says the cluster is ok and every live replica is in sync with its master (a replica
+   * that never synced is not allowed to take over: its data would be too old).
+   */
   public void awaitHealthy() {
-    Await.until("the Redis Cluster to be ok", Duration.ofSeconds(30), () -> {
+    Await.until("the Redis Cluster to be ok and its replicas in sync", Duration.ofSeconds(30), () -> {
       for (Node n : nodes) {
-        if (n.alive() && !n.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+        if (!n.alive()) {
+          continue;
+        }
+        if (!n.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+          return false;
+        }
+        String replication = n.cli("INFO", "replication");
+        if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
           return false;
         }
       }

@@ -17,61 +17,86 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether every master of a Redis Cluster answers. A dead master closes its sockets, but a frozen one (a stopped
- * process, a partition) says nothing, and the cluster client would wait on it: so each check asks the cluster for its
- * masters ({@code CLUSTER SLOTS}) and PINGs each over a connection of its own, with a timeout.
+ * Whether every master of a Redis Cluster answers, and which masters there are. A dead master closes its sockets,
+ * but a frozen one (a stopped process, a partition) says nothing, and the Vert.x cluster client waits on it: it even
+ * waits forever when the frozen node is the first it asks for the slot map. So this checks over standalone
+ * connections of its own, each command with a timeout: it asks the known nodes in turn for {@code CLUSTER SLOTS}
+ * (those that answered last first) and PINGs every master. The masters it finds are the seeds of fresh cluster
+ * clients after an outage.
  */
 final class ClusterHealth {
   private final Vertx vertx;
-  private final Redis cluster;
-  private final String seedUrl;
+  private final String scheme;
+  private final String userInfo;
   private final long timeoutMs;
-  private final Map<String, Redis> masters = new HashMap<>();
+  private final Map<String, Redis> clients = new HashMap<>();
+  /** host:port of the nodes to ask, in order of preference. */
+  private List<String> known;
 
-  ClusterHealth(Vertx vertx, Redis cluster, String seedUrl, long timeoutMs) {
+  ClusterHealth(Vertx vertx, List<String> seedUrls, long timeoutMs) {
     this.vertx = vertx;
-    this.cluster = cluster;
-    this.seedUrl = seedUrl;
+    URI first = URI.create(seedUrls.get(0));
+    this.scheme = first.getScheme();
+    this.userInfo = first.getRawUserInfo() == null ? "" : first.getRawUserInfo() + "@";
     this.timeoutMs = timeoutMs;
+    List<String> seeds = new ArrayList<>();
+    for (String url : seedUrls) {
+      URI u = URI.create(url);
+      seeds.add(u.getHost() + ":" + u.getPort());
+    }
+    this.known = seeds;
   }
 
-  /** Succeeds when the cluster lists its masters and each answers a PING in time. */
-  Future<Void> check() {
-    return cluster.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .compose(slots -> {
-          Set<String> now = new LinkedHashSet<>();
-          for (Response range : slots) {
-            Response master = range.get(2);
-            now.add(master.get(0).toString() + ":" + master.get(1).toInteger());
+  /** Succeeds with the masters' URLs when the cluster lists its slots and every master answers a PING in time. */
+  Future<List<String>> check() {
+    return slots(0).compose(slots -> {
+      Set<String> masters = new LinkedHashSet<>();
+      Set<String> all = new LinkedHashSet<>();
+      for (Response range : slots) {
+        for (int i = 2; i < range.size(); i++) {
+          String address = range.get(i).get(0).toString() + ":" + range.get(i).get(1).toInteger();
+          all.add(address);
+          if (i == 2) {
+            masters.add(address);
           }
-          masters.keySet().removeIf(address -> {
-            if (!now.contains(address)) {
-              masters.get(address).close();
-              return true;
-            }
-            return false;
-          });
-          List<Future<Response>> pings = new ArrayList<>();
-          for (String address : now) {
-            Redis master = masters.computeIfAbsent(address, this::client);
-            pings.add(master.send(Request.cmd(Command.PING)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .recover(e -> Future.failedFuture("master " + address + " does not answer: " + e.getMessage())));
-          }
-          return Future.all(pings).mapEmpty();
-        });
+        }
+      }
+      List<Future<Response>> pings = new ArrayList<>();
+      for (String address : masters) {
+        pings.add(client(address).send(Request.cmd(Command.PING)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+            .recover(e -> Future.failedFuture("master " + address + " does not answer (" + e.getMessage() + ")")));
+      }
+      // ask the masters first next time, then their replicas, then whatever else was known
+      Set<String> next = new LinkedHashSet<>(masters);
+      next.addAll(all);
+      next.addAll(known);
+      known = new ArrayList<>(next);
+      return Future.all(pings).map(v -> masters.stream().map(this::url).toList());
+    });
   }
 
-  /** A standalone client for the master at {@code address}, with the seed URL's credentials and scheme. */
+  private Future<Response> slots(int index) {
+    if (index >= known.size()) {
+      return Future.failedFuture("no cluster node answers CLUSTER SLOTS");
+    }
+    String address = known.get(index);
+    return client(address).send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .compose(r -> r == null || r.size() == 0 ? Future.failedFuture("no slots") : Future.succeededFuture(r))
+        .recover(e -> slots(index + 1));
+  }
+
+  private String url(String address) {
+    return scheme + "://" + userInfo + address;
+  }
+
   private Redis client(String address) {
-    URI seed = URI.create(seedUrl);
-    String userInfo = seed.getRawUserInfo() == null ? "" : seed.getRawUserInfo() + "@";
-    return Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(seed.getScheme() + "://" + userInfo + address)
-        .setMaxPoolSize(1).setMaxPoolWaiting(16));
+    return clients.computeIfAbsent(address, a -> Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(url(a)).setMaxPoolSize(1).setMaxPoolWaiting(8)));
   }
 
   void close() {
-    masters.values().forEach(Redis::close);
-    masters.clear();
+    clients.values().forEach(Redis::close);
+    clients.clear();
   }
 }

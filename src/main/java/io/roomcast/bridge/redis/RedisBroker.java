@@ -66,9 +66,15 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   private Subscriber subscriber;
   private ClusterHealth health;
   private boolean answering = true;
+  /** Whether the node caught up after its (re)subscription: data epoch read, gaps being backfilled. */
+  private boolean synced;
+  /** Cluster mode: the clients may hold a stale view of the cluster (an outage happened): make fresh ones. */
+  private boolean stale;
   /** Admissions sent to Redis and not answered yet. */
   private int connecting;
   private boolean stopping;
+  /** A cluster health check is on its way. */
+  private boolean checking;
   private long pingTimer = -1;
   private long heartbeatTimer = -1;
   private long expiryTimer = -1;
@@ -96,21 +102,14 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       Script.loadAll();
       return null;
     }).map(v -> {
-      RedisOptions options = options();
-      commands = Redis.createClient(vertx, new RedisOptions(options)
-          .setMaxPoolSize(config.redisPoolSize())
-          // bursts of sends from many sessions queue here instead of failing with ConnectionPoolTooBusy
-          .setMaxPoolWaiting(4096)
-          .setPoolName("roomcast-redis-" + config.nodeId()));
-      subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1)
-          .setPoolName("roomcast-redis-sub-" + config.nodeId()));
+      openClients(config.redisUrls());
       ops = new RedisOps(commands, keys, config, mode == RedisMode.CLUSTER);
-      subscriber = new Subscriber(vertx, mode, keys, subscriberClient,
+      subscriber = new Subscriber(vertx, mode, keys, () -> subscriberClient,
           new Backoff(config.redisReconnectMinMs(), config.redisReconnectMaxMs(),
               bound -> ThreadLocalRandom.current().nextLong(bound + 1)),
           this, metrics, config.redisUnsubscribeGraceSeconds() * 1000L, config.bridgeTimeoutMs(), config.nodeId());
       if (mode == RedisMode.CLUSTER) {
-        health = new ClusterHealth(vertx, commands, config.redisUrls().get(0), config.redisPingIntervalMs());
+        health = new ClusterHealth(vertx, config.redisUrls(), config.redisPingIntervalMs());
       }
       pingTimer = vertx.setPeriodic(config.redisPingIntervalMs(), id -> ping());
       heartbeatTimer = vertx.setPeriodic(Math.max(500, config.presenceTtlSeconds() * 1000L / 3), id -> heartbeat());
@@ -126,15 +125,35 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     });
   }
 
-  private RedisOptions options() {
-    RedisOptions o = new RedisOptions().setMaxWaitingHandlers(4096);
+  /**
+   * Creates the command client (a pool) and the subscriber's client for {@code urls}, closing the ones before: in
+   * cluster mode they are made afresh, seeded with the masters that answer, after an outage (a cluster client keeps
+   * asking a frozen node otherwise).
+   */
+  private void openClients(List<String> urls) {
+    Redis oldCommands = commands;
+    Redis oldSubscriber = subscriberClient;
+    RedisOptions options = new RedisOptions().setMaxWaitingHandlers(4096);
     if (mode == RedisMode.CLUSTER) {
-      o.setType(RedisClientType.CLUSTER);
-      config.redisUrls().forEach(o::addConnectionString);
+      options.setType(RedisClientType.CLUSTER);
+      urls.forEach(options::addConnectionString);
     } else {
-      o.setConnectionString(config.redisUrls().get(0));
+      options.setConnectionString(urls.get(0));
     }
-    return o;
+    commands = Redis.createClient(vertx, new RedisOptions(options)
+        .setMaxPoolSize(config.redisPoolSize())
+        // bursts of sends from many sessions queue here instead of failing with ConnectionPoolTooBusy
+        .setMaxPoolWaiting(4096)
+        .setPoolName("roomcast-redis-" + config.nodeId()));
+    subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1)
+        .setPoolName("roomcast-redis-sub-" + config.nodeId()));
+    if (ops != null) {
+      ops.use(commands);
+    }
+    if (oldCommands != null) {
+      oldCommands.close();
+      oldSubscriber.close();
+    }
   }
 
   /**
@@ -176,7 +195,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
 
   @Override
   public boolean ready() {
-    return subscriber != null && subscriber.ready() && answering;
+    return subscriber != null && subscriber.ready() && answering && synced;
   }
 
   // ---- the subscriber's events ----
@@ -187,22 +206,44 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       metrics.redisReconnected();
     }
     RedisOps.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
-    heartbeat();
-    reconcile();
+    sync(0);
+  }
+
+  /**
+   * Catches up after a (re)subscription, before the node calls itself ready: reads Redis' data epoch (a new one means
+   * Redis lost its data), then backfills the rooms' gaps and reconciles this node's presence. A Redis that does not
+   * answer yet is asked again a few times; then the subscription is made anew.
+   */
+  private void sync(int attempt) {
     String candidate = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
-    ops.epoch(candidate).onComplete(ar -> {
-      String now = ar.succeeded() ? ar.result() : null;
-      boolean lost = now == null || (epoch != null && !epoch.equals(now));
-      if (now != null && epoch != null && lost) {
+    ops.epoch(candidate).timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (!subscriber.ready()) {
+        return;   // lost again meanwhile: the next subscription syncs
+      }
+      if (ar.failed()) {
+        if (attempt < 10) {
+          vertx.setTimer(200, t -> sync(attempt + 1));
+        } else {
+          subscriber.reconnect("Redis does not answer after the subscription (" + ar.cause().getMessage() + ")");
+        }
+        return;
+      }
+      String now = ar.result();
+      boolean lost = epoch != null && !epoch.equals(now);
+      if (lost) {
         LOG.warn("Redis lost its data (epoch {} is now {}): rooms with messages cannot be replayed", epoch, now);
       }
       epoch = now;
+      synced = true;
+      heartbeat();
+      reconcile();
       backfill.run(lost);
     });
   }
 
   @Override
   public void onLost(String reason) {
+    synced = false;
     // whatever the rooms with local members receive from now waits for the backfill after the resubscription
     backfill.hold(local.rooms());
   }
@@ -401,20 +442,47 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
    * (a failover moved its shard channels to another node, and what was published meanwhile is only in the streams).
    */
   private void ping() {
-    Future<Integer> count = ops.roomCount().timeout(config.redisPingIntervalMs(), TimeUnit.MILLISECONDS);
-    Future<?> check = health == null ? count : Future.all(count, health.check());
-    check.onComplete(ar -> {
-      boolean was = answering;
-      answering = ar.succeeded();
-      if (ar.succeeded()) {
-        metrics.rooms(count.result());
-      } else if (was) {
-        LOG.warn("Redis does not answer ({}): not ready", ar.cause().getMessage());
-        if (mode == RedisMode.CLUSTER) {
-          subscriber.reconnect("the cluster does not answer");
+    if (health == null) {
+      ops.roomCount().timeout(config.redisPingIntervalMs(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+        if (ar.succeeded()) {
+          metrics.rooms(ar.result());
         }
+        answered(ar.succeeded(), ar.cause());
+      });
+      return;
+    }
+    if (checking) {
+      return;
+    }
+    checking = true;
+    health.check().onComplete(ar -> {
+      checking = false;
+      if (stopping) {
+        return;
       }
+      if (ar.succeeded() && stale) {
+        stale = false;
+        LOG.info("the cluster answers again; new clients seeded with its masters {}", ar.result());
+        openClients(ar.result());
+        subscriber.connectNow("the cluster answers again");
+      }
+      if (ar.succeeded()) {
+        ops.roomCount().onSuccess(metrics::rooms);
+      } else if (answering) {
+        stale = true;
+        subscriber.reconnect("the cluster does not answer");
+      }
+      answered(ar.succeeded(), ar.cause());
     });
+  }
+
+  private void answered(boolean ok, Throwable cause) {
+    if (!ok && answering) {
+      LOG.warn("Redis does not answer ({}): not ready", cause.getMessage());
+    } else if (ok && !answering) {
+      LOG.info("Redis answers again");
+    }
+    answering = ok;
   }
 
   /**

@@ -26,7 +26,7 @@ final class RedisOps {
   private static final String QUOTA = "ROOMCAST_QUOTA";
   private static final String NO_ROOM = "ROOMCAST_NO_ROOM";
 
-  private final Redis redis;
+  private Redis redis;
   private final RedisKeys keys;
   private final ChatConfig config;
   /** PUBLISH, or SPUBLISH in cluster mode (a room's channels are shard channels there). */
@@ -43,6 +43,11 @@ final class RedisOps {
 
   Redis redis() {
     return redis;
+  }
+
+  /** Sends through {@code next} from now on (a fresh cluster client after an outage). */
+  void use(Redis next) {
+    this.redis = next;
   }
 
   /** What a failed command means for the client: the script's refusal, else {@code unavailable}. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,8 @@ final class Subscriber {
   private final Vertx vertx;
   private final RedisMode mode;
   private final RedisKeys keys;
-  private final Redis client;
+  /** The client to connect with: a fresh one after a cluster outage. */
+  private final Supplier<Redis> client;
   private final Backoff backoff;
   private final Listener listener;
   private final Metrics metrics;
@@ -100,8 +102,10 @@ final class Subscriber {
   private int baseConfirmations;
   private int subscriptions;
   private long retryTimer = -1;
+  /** Counts connect attempts: the answer of an abandoned attempt is ignored. */
+  private int attemptId;
 
-  Subscriber(Vertx vertx, RedisMode mode, RedisKeys keys, Redis client, Backoff backoff, Listener listener,
+  Subscriber(Vertx vertx, RedisMode mode, RedisKeys keys, Supplier<Redis> client, Backoff backoff, Listener listener,
       Metrics metrics, long graceMs, long timeoutMs, String name) {
     this.vertx = vertx;
     this.mode = mode;
@@ -210,6 +214,19 @@ final class Subscriber {
     }
   }
 
+  /** Connects now (with the client the supplier gives now), abandoning an attempt on its way or scheduled. */
+  void connectNow(String reason) {
+    if (state == State.STOPPED) {
+      return;
+    }
+    if (conn != null) {
+      reconnect(reason);
+      return;
+    }
+    vertx.cancelTimer(retryTimer);
+    connect();
+  }
+
   // ---- connection ----
 
   private void connect() {
@@ -217,8 +234,13 @@ final class Subscriber {
       return;
     }
     state = State.CONNECTING;
-    Future<RedisConnection> connecting = client.connect();
+    int id = ++attemptId;
+    Future<RedisConnection> connecting = client.get().connect();
     connecting.timeout(timeoutMs, TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (id != attemptId) {
+        connecting.onSuccess(RedisConnection::close);   // abandoned for a newer attempt
+        return;
+      }
       if (ar.failed()) {
         connecting.onSuccess(RedisConnection::close);   // one that connects after the timeout is not used
         retry(ar.cause().toString());

@@ -1,0 +1,79 @@
+package io.roomcast.support;
+
+import io.roomcast.protocol.MessageId;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The delivery promise checked over {@link ResilientClient}s: every acknowledged message of a room reached every
+ * client of the room once, in id order. Waits until every send is acknowledged and every client caught up, then
+ * counts what was lost, duplicated and reordered.
+ */
+public final class Deliveries {
+  private Deliveries() {}
+
+  /** What the clients got, compared with what the server acknowledged. */
+  public record Report(int acknowledged, int received, int lost, int duplicated, int reordered, int notRecovered,
+      int connections) {
+    public boolean perfect() {
+      return lost + duplicated + reordered + notRecovered == 0;
+    }
+
+    @Override
+    public String toString() {
+      return acknowledged + " messages acknowledged, " + received + " received over " + connections
+          + " connections: " + lost + " lost, " + duplicated + " duplicated, " + reordered + " out of order, "
+          + notRecovered + " resumes not recovered";
+    }
+  }
+
+  public static Report check(List<ResilientClient> clients, Duration patience) {
+    Await.until("every send acknowledged", patience,
+        () -> clients.stream().allMatch(c -> c.snapshot().unacked() == 0));
+    Map<String, TreeSet<MessageId>> committed = new HashMap<>();
+    for (ResilientClient c : clients) {
+      for (String id : c.snapshot().acked().values()) {
+        committed.computeIfAbsent(c.room(), r -> new TreeSet<>()).add(MessageId.parse(id));
+      }
+    }
+    Await.until("every client caught up", patience, () -> clients.stream().allMatch(c -> {
+      List<String> r = c.snapshot().received();
+      TreeSet<MessageId> all = committed.get(c.room());
+      return all == null || (!r.isEmpty() && MessageId.parse(r.get(r.size() - 1)).equals(all.last()));
+    }));
+    int lost = 0;
+    int duplicated = 0;
+    int reordered = 0;
+    int received = 0;
+    int notRecovered = 0;
+    int connections = 0;
+    for (ResilientClient c : clients) {
+      ResilientClient.Snapshot s = c.snapshot();
+      TreeSet<MessageId> seen = new TreeSet<>();
+      MessageId previous = null;
+      for (String text : s.received()) {
+        MessageId id = MessageId.parse(text);
+        if (!seen.add(id)) {
+          duplicated++;
+        } else if (previous != null && id.compareTo(previous) < 0) {
+          reordered++;
+        }
+        previous = id;
+      }
+      TreeSet<MessageId> missing = new TreeSet<>(committed.getOrDefault(c.room(), new TreeSet<>()));
+      missing.removeAll(seen);
+      if (!missing.isEmpty()) {
+        System.out.printf("deliveries: %s (%s) missed %s; journal %s%n", c.user(), c.room(), missing, s.journal());
+      }
+      lost += missing.size();
+      received += s.received().size();
+      notRecovered += s.notRecovered();
+      connections += s.connections();
+    }
+    int total = committed.values().stream().mapToInt(TreeSet::size).sum();
+    return new Report(total, received, lost, duplicated, reordered, notRecovered, connections);
+  }
+}
