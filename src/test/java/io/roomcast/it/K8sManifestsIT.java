@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.roomcast.config.ChatConfig;
+import io.roomcast.config.RedisMode;
 import io.roomcast.config.Setting;
 import io.roomcast.support.Http;
 import io.roomcast.support.TestNode;
@@ -41,7 +43,9 @@ import org.junit.jupiter.api.Test;
 
 /** Keeps k8s/ and the code consistent, and the manifests valid against the Kubernetes API model. */
 class K8sManifestsIT {
-  private static final Path K8S = Path.of("k8s");
+  /** The base every deployment builds on; {@code k8s/} itself and the overlays refer to it. */
+  private static final Path K8S = Path.of("k8s/base");
+  private static final Path OVERLAYS = Path.of("k8s/overlays");
   private static final Map<String, Class<?>> KINDS = Map.of(
       "Deployment", Deployment.class, "Service", Service.class, "PodDisruptionBudget", PodDisruptionBudget.class,
       "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class, "NetworkPolicy", NetworkPolicy.class,
@@ -230,5 +234,98 @@ class K8sManifestsIT {
         assertThat(exported).as("exported: %s", series).containsPattern("(?m)^" + series + "(_bucket|_count|_sum|_max)?[{ ]");
       }
     }
+  }
+
+  private static JsonNode yaml(Path file) throws IOException {
+    return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+  }
+
+  @Test
+  @DisplayName("kubectl apply -k k8s/ deploys the base, and each overlay is the base with its mode (rooms, cluster): "
+      + "patch targets exist, the env is made of settings, and the result is a config the server accepts")
+  void overlaysBuildOnTheBase() throws IOException {
+    assertThat(yaml(Path.of("k8s/kustomization.yaml")).get("resources")).as("k8s/ is the base")
+        .containsExactly(new com.fasterxml.jackson.databind.node.TextNode("base"));
+    Map<String, List<Object>> base = manifests();
+    Set<String> baseObjects = new java.util.HashSet<>();
+    for (String kind : KINDS.keySet()) {
+      for (Object o : base.getOrDefault(kind, List.of())) {
+        baseObjects.add(kind + "/" + ((io.fabric8.kubernetes.api.model.HasMetadata) o).getMetadata().getName());
+      }
+    }
+    Set<String> known = Stream.of(Setting.values()).map(Setting::env).collect(Collectors.toSet());
+    Map<String, RedisMode> expected = Map.of("rooms", RedisMode.ROOMS, "cluster", RedisMode.CLUSTER);
+    try (Stream<Path> dirs = Files.list(OVERLAYS)) {
+      assertThat(dirs.map(d -> d.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    }
+    for (var overlay : expected.entrySet()) {
+      Path dir = OVERLAYS.resolve(overlay.getKey());
+      JsonNode k = yaml(dir.resolve("kustomization.yaml"));
+      assertThat(k.get("resources")).as("%s builds on the base", dir)
+          .containsExactly(new com.fasterxml.jackson.databind.node.TextNode("../../base"));
+      // start from the base Deployment's env, apply the overlay's strategic-merge patches (env merges by name)
+      Map<String, EnvVar> env = new java.util.LinkedHashMap<>();
+      chat(base).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e));
+      for (JsonNode patch : k.get("patches")) {
+        if (patch.has("path")) {
+          Path file = dir.resolve(patch.get("path").asText());
+          for (JsonNode doc : documents(file)) {
+            String kind = doc.get("kind").asText();
+            Object typed = STRICT.treeToValue(doc, KINDS.get(kind));
+            String name = doc.get("metadata").get("name").asText();
+            assertThat(baseObjects).as("%s patches an object of the base", file).contains(kind + "/" + name);
+            if (typed instanceof Deployment d && name.equals("roomcast")) {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> {
+                assertThat(known).as("%s: %s is a setting", file, e.getName()).contains(e.getName());
+                env.put(e.getName(), e);
+              });
+            }
+          }
+        } else {
+          JsonNode target = patch.get("target");
+          String object = target.get("kind").asText() + "/" + target.get("name").asText();
+          assertThat(baseObjects).as("%s: patch target", dir).contains(object);
+          String body = patch.get("patch").asText();
+          if (body.startsWith("- op:")) {
+            // JSON 6902: a 'test' op must hold on the base, so a reordered base fails here, not at deploy time
+            JsonNode ops = new ObjectMapper(new YAMLFactory()).readTree(body);
+            JsonNode object6902 = documents(K8S.resolve(kindFile(target.get("kind").asText()))).stream()
+                .filter(d -> d.get("metadata").get("name").asText().equals(target.get("name").asText()))
+                .findFirst().orElseThrow();
+            for (JsonNode op : ops) {
+              if (op.get("op").asText().equals("test")) {
+                assertThat(object6902.at(op.get("path").asText())).as("%s: %s", object, op.get("path").asText())
+                    .isEqualTo(op.get("value"));
+              } else {
+                String path = op.get("path").asText();
+                String parent = path.substring(0, path.lastIndexOf('/'));
+                assertThat(object6902.at(parent).isMissingNode()).as("%s: %s exists", object, parent).isFalse();
+              }
+            }
+          }
+        }
+      }
+      // the overlay's Deployment env, with the mounted config, is a config the server starts with
+      JsonObject merged = new JsonObject(Files.readString(Path.of("conf/config.json")))
+          .mergeIn(new JsonObject(Files.readString(K8S.resolve("config.json"))));
+      env.values().stream().filter(e -> e.getValue() != null && known.contains(e.getName()))
+          .forEach(e -> merged.put(e.getName(), e.getValue()));
+      ChatConfig config = ChatConfig.from(merged);
+      assertThat(config.redisTopology()).as(dir.toString()).isEqualTo(overlay.getValue());
+      assertThat(config.usesRedis()).isTrue();
+      if (overlay.getValue() == RedisMode.CLUSTER) {
+        assertThat(config.redisUrls()).as("seed nodes").hasSizeGreaterThanOrEqualTo(3);
+      }
+    }
+  }
+
+  /** The base file holding objects of {@code kind}. */
+  private static String kindFile(String kind) {
+    return switch (kind) {
+      case "NetworkPolicy" -> "networkpolicy.yaml";
+      case "Deployment" -> "deployment.yaml";
+      case "Service" -> "service.yaml";
+      default -> throw new IllegalArgumentException(kind);
+    };
   }
 }

@@ -292,31 +292,32 @@ class RedisClusterIT {
       + "sockets open; after SIGCONT chat goes on")
   void frozenRedis() {
     try (TestNode c = TestNode.start(Map.of("REDIS_URL", redis.url(), "CHAT_BRIDGE_TIMEOUT_MS", "800",
-            "CHAT_REDIS_PING_INTERVAL_MS", "300"));
-        WsClient ann = WsClient.connect(client, c.port(), "ann");
-        WsClient bob = WsClient.connect(client, a.port(), "bob")) {
-      TestNode.awaitReady(c);
-      ann.join("frozen");
-      bob.join("frozen");
-      redis.freeze();
-      try {
-        Await.until("not ready while Redis is frozen", Duration.ofSeconds(10), () -> !c.ready());
-        JsonObject refused = ann.expect("error", new JsonObject().put("type", "send").put("room", "frozen")
-            .put("text", "into the ice").put("key", "ice"));
-        assertThat(refused.getString("code")).isEqualTo("unavailable");
-        assertThat(ann.expect("error", new JsonObject().put("type", "join").put("room", "other")).getString("code"))
-            .isEqualTo("unavailable");
-        assertThat(ann.isClosed()).isFalse();
-      } finally {
-        redis.thaw();
+            "CHAT_REDIS_PING_INTERVAL_MS", "300"))) {
+      TestNode.awaitReady(c);   // a node refuses upgrades (503) until it has synced with Redis
+      try (WsClient ann = WsClient.connect(client, c.port(), "ann");
+          WsClient bob = WsClient.connect(client, a.port(), "bob")) {
+        ann.join("frozen");
+        bob.join("frozen");
+        redis.freeze();
+        try {
+          Await.until("not ready while Redis is frozen", Duration.ofSeconds(10), () -> !c.ready());
+          JsonObject refused = ann.expect("error", new JsonObject().put("type", "send").put("room", "frozen")
+              .put("text", "into the ice").put("key", "ice"));
+          assertThat(refused.getString("code")).isEqualTo("unavailable");
+          assertThat(ann.expect("error", new JsonObject().put("type", "join").put("room", "other")).getString("code"))
+              .isEqualTo("unavailable");
+          assertThat(ann.isClosed()).isFalse();
+        } finally {
+          redis.thaw();
+        }
+        TestNode.awaitReady(c, a);
+        String id = ann.expect("ok", new JsonObject().put("type", "send").put("room", "frozen").put("text", "thawed")
+            .put("key", "thawed")).getString("id");
+        assertThat(bob.take(f -> "message".equals(f.getString("type")) && "thawed".equals(f.getString("text")))
+            .getString("id")).isEqualTo(id);
+        assertThat(bob.drain("frozen")).as("no duplicate").noneMatch(f -> "message".equals(f.getString("type"))
+            && "thawed".equals(f.getString("text")));
       }
-      TestNode.awaitReady(c, a);
-      String id = ann.expect("ok", new JsonObject().put("type", "send").put("room", "frozen").put("text", "thawed")
-          .put("key", "thawed")).getString("id");
-      assertThat(bob.take(f -> "message".equals(f.getString("type")) && "thawed".equals(f.getString("text")))
-          .getString("id")).isEqualTo(id);
-      assertThat(bob.drain("frozen")).as("no duplicate").noneMatch(f -> "message".equals(f.getString("type"))
-          && "thawed".equals(f.getString("text")));
     }
   }
 
