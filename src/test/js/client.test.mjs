@@ -94,3 +94,42 @@ test('a request without a reply rejects with a timeout', async () => {
     wss.close();
   }
 });
+
+test('a send answered unavailable (Redis frozen) is retried on the open connection and stored once when Redis is back',
+  async () => {
+    const redis = await startRedis();
+    const node = await startNode({ REDIS_URL: redis.url, CHAT_BRIDGE_TIMEOUT_MS: '800',
+      CHAT_REDIS_PING_INTERVAL_MS: '300', CHAT_NODE_ID: 'js-frozen' });
+    const tries = [];
+    class CountingWebSocket extends WebSocket {
+      send(data, ...rest) {
+        if (JSON.parse(data).type === 'send') tries.push(data);
+        return super.send(data, ...rest);
+      }
+    }
+    const chat = new RoomcastClient({ url: node.url, user: 'fay', WebSocket: CountingWebSocket });
+    const states = [];
+    chat.on('state', (s) => states.push(s));
+    try {
+      await chat.connect();
+      await chat.join('ice');
+      redis.freeze();
+      await waitFor('the node to be unready', async () => (await fetch(node.http + '/health/ready')).status !== 200);
+      let id;
+      chat.send('ice', 'through the ice').then((v) => { id = v; });
+      await waitFor('a second try while Redis is frozen', () => tries.length >= 2);
+      assert.equal(id, undefined, 'not stored while Redis is frozen');
+      redis.thaw();
+      await waitFor('the send to be stored', () => id !== undefined);
+      const keys = new Set(tries.map((t) => JSON.parse(t).key));
+      assert.equal(keys.size, 1, 'every try carries the same key');
+      const stored = (await chat.history('ice')).filter((m) => m.text === 'through the ice');
+      assert.deepEqual(stored.map((m) => m.id), [id], 'stored once');
+      assert.ok(!states.includes('reconnecting'), 'the connection stayed open');
+    } finally {
+      chat.close();
+      redis.thaw();
+      await node.stop();
+      redis.stop();
+    }
+  });

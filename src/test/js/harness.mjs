@@ -33,7 +33,12 @@ export async function startRedis() {
     const s = require_net().connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
     s.on('error', () => resolve(false));
   }));
-  return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill('SIGKILL') };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => proc.kill('SIGKILL'),
+    freeze: () => proc.kill('SIGSTOP'),
+    thaw: () => proc.kill('SIGCONT'),
+  };
 }
 
 let netModule;

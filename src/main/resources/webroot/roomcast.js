@@ -239,11 +239,22 @@ export class RoomcastClient {
       this.unsent.delete(key);
       s.resolve(reply.id);
     }, (e) => {
-      if (['closed', 'offline', 'timeout', 'unavailable'].includes(e.code)) return; // retried after reconnect
-      if (e.code === 'rate_limited') { setTimeout(() => this.unsent.has(key) && this.trySend(key, s), 1000); return; }
+      if (['closed', 'offline'].includes(e.code)) return; // retried after the reconnect
+      // the server could not store it now (Redis down or failing over) or did not answer in time: try again on this
+      // connection with the same key, so it is stored once however many tries reach the server
+      if (['timeout', 'unavailable', 'rate_limited'].includes(e.code)) { this.retryLater(key, s); return; }
       this.unsent.delete(key);
       s.reject(e);
     });
+  }
+
+  /** Retries a send with jittered exponential backoff (0.25 s doubling to 5 s) while the connection stays open. */
+  retryLater(key, s) {
+    s.tries = (s.tries || 0) + 1;
+    const delay = Math.min(5000, 250 * 2 ** s.tries) * (0.5 + Math.random() / 2);
+    setTimeout(() => {
+      if (this.unsent.has(key) && this.ws && this.ws.readyState === 1) this.trySend(key, s);
+    }, delay);
   }
 
   /** Closes for good (no reconnect). */

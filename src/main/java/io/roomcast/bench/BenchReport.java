@@ -22,12 +22,71 @@ public final class BenchReport {
   private BenchReport() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length >= 4 && args[0].equals("--compare")) {
+    if (args.length == 2 && args[0].equals("--scaling")) {
+      System.out.print(scaling(Path.of(args[1])));
+    } else if (args.length >= 4 && args[0].equals("--compare")) {
       System.out.print(compare(Path.of(args[1]), args[2], Integer.parseInt(args[3]),
           List.of(args).subList(4, args.length)));
     } else {
       System.out.print(report(Path.of(args[0])));
     }
+  }
+
+  /**
+   * The table of a {@code bench/scaling.sh} run ({@code <mode>-<spread>.json}): per spread and mode, deliveries per
+   * second, p99, losses, and the nodes' and Redis' CPU per delivery, with the ratios to pattern mode.
+   */
+  static String scaling(Path dir) throws IOException {
+    Map<Integer, Map<String, JsonObject>> bySpread = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("[a-z]+-\\d+\\.json")).toList()) {
+        String name = f.getFileName().toString();
+        String mode = name.substring(0, name.indexOf('-'));
+        int spread = Integer.parseInt(name.substring(name.indexOf('-') + 1, name.length() - 5));
+        bySpread.computeIfAbsent(spread, k -> new TreeMap<>()).put(mode, new JsonObject(Files.readString(f)));
+      }
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n| rooms on | mode | deliveries/s | p99 ms |"
+        + " lost | node CPU µs/delivery | vs pattern | Redis CPU µs/delivery | vs pattern |"
+        + " pub/sub copies per message | Redis bytes out per message |%n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|%n"));
+    for (var spread : bySpread.entrySet()) {
+      JsonObject pattern = spread.getValue().get("pattern");
+      for (String mode : List.of("pattern", "rooms", "cluster")) {
+        JsonObject r = spread.getValue().get(mode);
+        if (r == null) {
+          continue;
+        }
+        double node = r.getDouble("cpuMicrosPerDelivery", Double.NaN);
+        double redis = r.getDouble("redisCpuMicrosPerDelivery", Double.NaN);
+        double nodeBase = pattern == null ? Double.NaN : pattern.getDouble("cpuMicrosPerDelivery", Double.NaN);
+        double redisBase = pattern == null ? Double.NaN : pattern.getDouble("redisCpuMicrosPerDelivery", Double.NaN);
+        Map<String, Double> locality = locality(dir.resolve(mode + "-" + spread.getKey() + ".locality"));
+        double messages = locality.getOrDefault("messages", Double.NaN);
+        sb.append(String.format(Locale.ROOT,
+            "| %d node%s | %s | %,.0f | %.1f | %d | %.2f | %.2fx | %.2f | %.2fx | %.2f | %,.0f |%n",
+            spread.getKey(), spread.getKey() == 1 ? "" : "s", mode, r.getDouble("deliveriesPerSecond", 0.0),
+            r.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", Double.NaN), r.getLong("lost", 0L),
+            node, node / nodeBase, redis, redis / redisBase,
+            locality.getOrDefault("pubsub_received", Double.NaN) / messages,
+            locality.getOrDefault("redis_net_output_bytes", Double.NaN) / messages));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The counters {@code bench/scaling.sh} read from the nodes and Redis after a run ("name value" lines). */
+  private static Map<String, Double> locality(Path file) throws IOException {
+    Map<String, Double> values = new TreeMap<>();
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file)) {
+        String[] parts = line.trim().split("\\s+");
+        if (parts.length == 2 && parts[1].matches("\\d+")) {
+          values.put(parts[0], Double.parseDouble(parts[1]));
+        }
+      }
+    }
+    return values;
   }
 
   /**

@@ -11,16 +11,27 @@ import java.util.Locale;
 public record BenchResult(String label, int conns, int rooms, double rate, int durationSeconds, long sent, long acked,
     long expected, long delivered, double deliveriesPerSecond, double p50, double p90, double p99, double p999,
     double max, long lost, long duplicated, long outOfOrder, long errors, long refused, long closed,
-    double cpuSeconds, double deliveriesPerCpuSecond) {
+    double cpuSeconds, double deliveriesPerCpuSecond, double redisCpuSeconds) {
 
-  static BenchResult of(BenchOptions o, Tally t, double cpuSeconds, boolean cpuMeasured) {
+  static BenchResult of(BenchOptions o, Tally t, double cpuSeconds, boolean cpuMeasured, double redisCpuSeconds) {
     double perSecond = t.measured / (double) o.durationSeconds();
     long lost = Math.max(0, t.expected - (t.received - t.duplicated));
     return new BenchResult(o.label(), o.conns(), o.rooms(), o.rate(), o.durationSeconds(), t.sent, t.acked,
         t.expected, t.received, perSecond, ms(t, 50), ms(t, 90), ms(t, 99), ms(t, 99.9),
         t.latency.getMaxValue() / 1000.0, lost, t.duplicated, t.outOfOrder, t.errors, t.refused, t.closed,
         cpuMeasured ? cpuSeconds : Double.NaN,
-        cpuMeasured && cpuSeconds > 0 ? t.measured / cpuSeconds : Double.NaN);
+        cpuMeasured && cpuSeconds > 0 ? t.measured / cpuSeconds : Double.NaN, redisCpuSeconds);
+  }
+
+  /** Server CPU time per delivery in microseconds (NaN when not measured). */
+  double cpuMicrosPerDelivery() {
+    return 1e6 / deliveriesPerCpuSecond;
+  }
+
+  /** Redis CPU time per delivery in microseconds (NaN when not measured). */
+  double redisCpuMicrosPerDelivery() {
+    return Double.isNaN(redisCpuSeconds) || deliveriesPerSecond == 0 ? Double.NaN
+        : redisCpuSeconds * 1e6 / (deliveriesPerSecond * durationSeconds);
   }
 
   private static double ms(Tally t, double percentile) {
@@ -41,6 +52,11 @@ public record BenchResult(String label, int conns, int rooms, double rate, int d
     if (!Double.isNaN(cpuSeconds)) {
       row(sb, "server CPU seconds", String.format(Locale.ROOT, "%.2f", cpuSeconds));
       row(sb, "deliveries per CPU-second", String.format(Locale.ROOT, "%.0f", deliveriesPerCpuSecond));
+      row(sb, "server CPU per delivery", String.format(Locale.ROOT, "%.2f µs", cpuMicrosPerDelivery()));
+    }
+    if (!Double.isNaN(redisCpuSeconds)) {
+      row(sb, "Redis CPU seconds", String.format(Locale.ROOT, "%.2f", redisCpuSeconds));
+      row(sb, "Redis CPU per delivery", String.format(Locale.ROOT, "%.2f µs", redisCpuMicrosPerDelivery()));
     }
     return sb.toString();
   }
@@ -64,6 +80,9 @@ public record BenchResult(String label, int conns, int rooms, double rate, int d
     o.put("latencyMs", latency);
     put(o, "cpuSeconds", cpuSeconds);
     put(o, "deliveriesPerCpuSecond", deliveriesPerCpuSecond);
+    put(o, "cpuMicrosPerDelivery", cpuMicrosPerDelivery());
+    put(o, "redisCpuSeconds", redisCpuSeconds);
+    put(o, "redisCpuMicrosPerDelivery", redisCpuMicrosPerDelivery());
     return o;
   }
 

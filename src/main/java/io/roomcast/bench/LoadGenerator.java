@@ -79,8 +79,9 @@ public final class LoadGenerator {
       vertx.deployVerticle(shard).await();
       shards.add(shard);
     }
-    out.printf(Locale.ROOT, "bench %s: %d connections to %s, %d rooms, %.2f messages/s each, %d-byte texts%n",
-        options.label(), options.conns(), options.urls(), options.rooms(), options.rate(), options.size());
+    out.printf(Locale.ROOT, "bench %s: %d connections to %s, %d rooms (members on %d of the urls), %.2f messages/s "
+            + "each, %d-byte texts%n", options.label(), options.conns(), options.urls(), options.rooms(),
+        options.spread(), options.rate(), options.size());
     long connectStart = System.nanoTime();
     awaitAll(shards.stream().map(Shard::connectAll).toList(), 300);
     out.printf(Locale.ROOT, "connected and joined in %.1f s%n", (System.nanoTime() - connectStart) / 1e9);
@@ -91,7 +92,9 @@ public final class LoadGenerator {
     shards.forEach(s -> s.startSending(start, warmupEnd, end));
 
     CpuClock cpu = new CpuClock(options.cpuPids());
+    CpuClock redisCpu = new CpuClock(options.redisPids());
     double cpuAtStart = 0;
+    double redisAtStart = 0;
     boolean measuring = false;
     long lastMeasured = 0;
     for (long tick = start + 1_000_000_000L; tick <= end; tick += 1_000_000_000L) {
@@ -99,6 +102,7 @@ public final class LoadGenerator {
       if (!measuring && System.nanoTime() >= warmupEnd) {
         measuring = true;
         cpuAtStart = cpu.seconds();
+        redisAtStart = redisCpu.seconds();
       }
       Tally now = sum(shards);
       long second = (tick - start) / 1_000_000_000L;
@@ -109,9 +113,11 @@ public final class LoadGenerator {
     }
     if (!measuring) {
       cpuAtStart = cpu.seconds();
+      redisAtStart = redisCpu.seconds();
     }
     sleepUntil(end);
     double cpuSeconds = cpu.seconds() - cpuAtStart;
+    double redisSeconds = options.redisPids().isEmpty() ? Double.NaN : redisCpu.seconds() - redisAtStart;
 
     // the messages sent just before the end are still on their way: wait for them, up to the drain time
     long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainSeconds());
@@ -120,7 +126,7 @@ public final class LoadGenerator {
       sleepUntil(System.nanoTime() + 50_000_000L);
       total = sum(shards);
     }
-    BenchResult result = BenchResult.of(options, total, cpuSeconds, !options.cpuPids().isEmpty());
+    BenchResult result = BenchResult.of(options, total, cpuSeconds, !options.cpuPids().isEmpty(), redisSeconds);
     if (result.lost() > 0) {
       describeLosses(shards);
     }

@@ -29,6 +29,7 @@ class LocalityIT {
   private static final int PER_ROOM = 10;
   private static final String RECEIVED = "roomcast_redis_pubsub_received_total";
   private static final String SUBSCRIPTIONS = "roomcast_pubsub_subscriptions";
+  private static final String BACKFILLED = "roomcast_redis_backfilled_total";
 
   @ParameterizedTest(name = "{0} mode")
   @ValueSource(strings = {"pattern", "rooms", "cluster"})
@@ -49,8 +50,8 @@ class LocalityIT {
       // the joins' presence events are counted too: let them arrive before counting starts
       A_ROOMS.forEach(ca::drain);
       B_ROOMS.forEach(cb::drain);
-      double receivedA = a.metric(RECEIVED);
-      double receivedB = b.metric(RECEIVED);
+      double receivedA = heard(a);
+      double receivedB = heard(b);
 
       for (int i = 0; i < PER_ROOM; i++) {
         for (String room : A_ROOMS) {
@@ -62,17 +63,24 @@ class LocalityIT {
       }
       A_ROOMS.forEach(ca::drain);
       B_ROOMS.forEach(cb::drain);
-      // each side's own rooms: PER_ROOM messages and one barrier per room
+      // each side's own rooms: PER_ROOM messages and one barrier per room; a join's own presence event (which its
+      // client does not get, so drain cannot wait for it) may still come in after counting began: at most one a room
       int own = A_ROOMS.size() * (PER_ROOM + 1);
+      int late = A_ROOMS.size() + B_ROOMS.size();
       if (mode.equals("pattern")) {
         Await.until("every node to hear every room", Duration.ofSeconds(10),
-            () -> a.metric(RECEIVED) - receivedA == 2 * own && b.metric(RECEIVED) - receivedB == 2 * own);
+            () -> heard(a) - receivedA >= 2 * own && heard(b) - receivedB >= 2 * own);
+        assertThat(heard(a) - receivedA).isLessThanOrEqualTo(2 * own + late);
         assertThat(a.metric(SUBSCRIPTIONS)).as("one pattern and two channels, whatever the rooms").isEqualTo(3);
         assertThat(subscribers(redis, cluster, B_ROOMS.get(0))).as("no channel subscriptions").isZero();
         return;
       }
       Await.until("each node to hear its own rooms", Duration.ofSeconds(10),
-          () -> a.metric(RECEIVED) - receivedA == own && b.metric(RECEIVED) - receivedB == own);
+          () -> heard(a) - receivedA >= own && heard(b) - receivedB >= own);
+      assertThat(heard(a) - receivedA).as("node A hears nothing of B's rooms")
+          .isLessThanOrEqualTo(own + A_ROOMS.size());
+      assertThat(heard(b) - receivedB).as("node B hears nothing of A's rooms")
+          .isLessThanOrEqualTo(own + B_ROOMS.size());
       assertThat(a.metric(SUBSCRIPTIONS)).as("two room-list channels and two per own room")
           .isEqualTo(2 + 2 * A_ROOMS.size());
       assertThat(b.metric(SUBSCRIPTIONS)).isEqualTo(2 + 2 * B_ROOMS.size());
@@ -121,5 +129,14 @@ class LocalityIT {
   private static int count(String numsub) {
     String[] lines = numsub.trim().split("\n");
     return Integer.parseInt(lines[lines.length - 1].trim());
+  }
+
+  /**
+   * The room events a node got from Redis: through its subscription, or read from the streams by a backfill (a node
+   * that lost its subscription for a moment, say to a cluster health check timing out on a busy machine, gets the
+   * messages of the gap that way).
+   */
+  private static double heard(TestNode node) {
+    return node.metric(RECEIVED) + node.metric(BACKFILLED);
   }
 }

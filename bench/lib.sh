@@ -1,0 +1,22 @@
+# Helpers the benchmark scripts share (sourced, not run).
+
+listening() { { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null && exec 3>&-; }
+free_port() {
+  local p
+  while :; do p=$((20000 + RANDOM % 40000)); listening "$p" || { echo "$p"; return; }; done
+}
+wait_ready() {  # port: until GET /health/ready answers 200
+  for _ in $(seq 1 300); do
+    if { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
+      printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3
+      if head -n 1 <&3 | grep -q ' 200 '; then exec 3>&-; return 0; fi
+      exec 3>&-
+    fi
+    sleep 0.1
+  done
+  echo "node on $1 not ready" >&2; return 1
+}
+wait_port() {
+  for _ in $(seq 1 300); do listening "$1" && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; return 1
+}
