@@ -108,7 +108,7 @@ class LossCheckerIT {
         c.start();
       }
       Await.until("every client joined", Duration.ofSeconds(20),
-          () -> clients.stream().allMatch(c -> c.snapshot().connections() > 0));
+          () -> clients.stream().allMatch(c -> c.snapshot().everJoined()));
       int restarts = 0;
       int subscriberKills = 0;
       int drops = 0;

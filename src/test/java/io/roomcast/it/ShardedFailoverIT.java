@@ -83,7 +83,7 @@ class ShardedFailoverIT {
       c.start();
     }
     Await.until("every client joined", Duration.ofSeconds(20),
-        () -> clients.stream().allMatch(c -> c.snapshot().connections() > 0));
+        () -> clients.stream().allMatch(c -> c.snapshot().everJoined()));
     boolean sawUnready = false;
     int afterRecovery = 0;
     for (int round = 0; afterRecovery < 25; round++) {

@@ -172,7 +172,12 @@ public final class ResilientClient {
 
   /** A snapshot taken on the client's context. */
   public record Snapshot(List<String> received, Map<String, String> acked, int unacked, int connections,
-      int notRecovered, List<String> journal) {}
+      int notRecovered, List<String> journal) {
+    /** The room was joined at least once: every message stored from then on is owed to this client. */
+    public boolean everJoined() {
+      return journal.stream().anyMatch(e -> e.startsWith("joined"));
+    }
+  }
 
   public Snapshot snapshot() {
     Promise<Snapshot> p = Promise.promise();
