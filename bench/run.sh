@@ -52,8 +52,7 @@ start_node() {  # port [redis url] -> pid
   # shellcheck disable=SC2086
   env "${ROOMCAST_ENV[@]}" PORT="$1" REDIS_URL="${2:-}" CHAT_NODE_ID="bench-$1" \
     $SERVER_CPUS java $SERVER_JAVA_OPTS -jar "$(realpath "$SERVER_JAR")" > "$dir/server.log" 2>&1 &
-  PIDS+=($!)
-  echo $!
+  echo $!   # called in $( ): the caller adds it to PIDS
 }
 
 run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.json
@@ -81,6 +80,9 @@ run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.js
       wait_ready "$port"; wait_ready "$port2"
       urls="ws://127.0.0.1:$port/ws,ws://127.0.0.1:$port2/ws" ;;
   esac
+  # every process of this system is stopped by cleanup below (nodes started in $( ) could not add themselves)
+  # shellcheck disable=SC2206
+  PIDS+=(${pids//,/ })
   echo "== $system at $deliveries deliveries/s ($rate messages/s per connection)"
   # shellcheck disable=SC2086
   $GEN_CPUS java -jar "$JAR" bench --url "$urls" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \

@@ -77,6 +77,14 @@ class LossCheckerIT {
     }
   }
 
+  /** The nodes of the current run (restarted ones included): stopped after it, whether it passed or not. */
+  private final List<JarNode> launched = new ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void stopNodes() {
+    launched.forEach(JarNode::close);
+  }
+
   @ParameterizedTest(name = "{0} mode")
   @ValueSource(strings = {"pattern", "rooms", "cluster"})
   @DisplayName("acknowledged messages reach every member exactly once and in order through restarts and gaps")
@@ -87,7 +95,7 @@ class LossCheckerIT {
           "REDIS_URL", redis.url(), "CHAT_REDIS_MODE", mode, "CHAT_DRAIN_SECONDS", "1",
           "CHAT_HISTORY_SIZE", "100000", "CHAT_SEND_RATE_PER_SECOND", "200", "CHAT_SEND_BURST", "200",
           "CHAT_GATEWAY_INSTANCES", "1");
-      List<JarNode> nodes = new ArrayList<>();
+      List<JarNode> nodes = launched;
       int[] ports = new int[3];
       for (int i = 0; i < 3; i++) {
         ports[i] = JarNode.freePort();
@@ -210,7 +218,6 @@ class LossCheckerIT {
       assertThat(duplicated).as("duplicated").isZero();
       assertThat(reordered).as("out of order").isZero();
       clients.forEach(ResilientClient::stop);
-      nodes.forEach(JarNode::close);
     } finally {
       Await.result(vertx.close());
     }
