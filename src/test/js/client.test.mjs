@@ -133,3 +133,65 @@ test('a send answered unavailable (Redis frozen) is retried on the open connecti
       redis.stop();
     }
   });
+
+test('the heartbeat gives up a connection whose server stopped answering, and reconnects', async () => {
+  const port = await freePort();
+  const wss = new WebSocketServer({ port, host: '127.0.0.1' });
+  let connections = 0;
+  // welcomes, then answers nothing: a half-open connection as far as the client can tell
+  wss.on('connection', (ws) => {
+    connections++;
+    ws.send(JSON.stringify({ type: 'welcome', user: 'u', session: 's', node: 'mute', protocol: 1 }));
+  });
+  const chat = new RoomcastClient({ url: `ws://127.0.0.1:${port}/ws`, user: 'u', WebSocket, minBackoffMs: 50,
+    heartbeatIntervalMs: 100, heartbeatTimeoutMs: 200 });
+  const plans = [];
+  chat.on('reconnect', (r) => plans.push(r));
+  try {
+    await chat.connect();
+    await waitFor('a reconnect after the missing pong', () => plans.length > 0);
+    assert.equal(plans[0].code, 1006);
+    await waitFor('a second connection', () => connections >= 2);
+  } finally {
+    chat.close();
+    wss.close();
+  }
+});
+
+test('pause closes cleanly and resume catches up: messages sent meanwhile arrive once, in order, and a send made '
+  + 'while paused is stored once', async () => {
+  const node = await startNode({ CHAT_NODE_ID: 'js-pause' });
+  const ann = new RoomcastClient({ url: node.url, user: 'pia', WebSocket });
+  const bob = new RoomcastClient({ url: node.url, user: 'quin', WebSocket });
+  const seen = [];
+  const states = [];
+  ann.on('message', (m) => seen.push(m.text));
+  ann.on('state', (s) => states.push(s));
+  try {
+    await ann.connect();
+    await bob.connect();
+    await ann.join('nap');
+    await bob.join('nap');
+    await bob.send('nap', 'before');
+    await waitFor('before', () => seen.includes('before'));
+    ann.pause();
+    assert.equal(ann.state, 'paused');
+    const meanwhile = [];
+    for (let i = 0; i < 3; i++) {
+      meanwhile.push('while paused ' + i);
+      await bob.send('nap', 'while paused ' + i);
+    }
+    let storedId;
+    ann.send('nap', 'typed while paused').then((id) => { storedId = id; });
+    ann.resume();
+    await waitFor('caught up', () => storedId !== undefined && seen.includes('typed while paused'));
+    assert.deepEqual(seen, ['before', ...meanwhile, 'typed while paused']);
+    const history = await bob.history('nap', { limit: 50 });
+    assert.equal(history.filter((m) => m.id === storedId).length, 1);
+    assert.ok(states.includes('paused') && states.at(-1) === 'connected');
+  } finally {
+    ann.close();
+    bob.close();
+    await node.stop();
+  }
+});

@@ -27,11 +27,14 @@ export class RoomcastClient {
    * @param {function(): Promise<string>} [options.tokenProvider] called for a fresh token after close 4001
    * @param {function} [options.WebSocket] a WebSocket implementation (default: the global one)
    * @param {number} [options.requestTimeoutMs] how long a request waits for its reply (default 10000)
+   * @param {number} [options.heartbeatIntervalMs] a protocol ping this often while connected (default 25000; 0: off)
+   * @param {number} [options.heartbeatTimeoutMs] no pong within this: the connection is dead, replace it (10000)
    * @param {number} [options.minBackoffMs] first reconnect delay (default 250)
    * @param {number} [options.maxBackoffMs] longest reconnect delay (default 15000)
    */
   constructor(options) {
-    this.options = { requestTimeoutMs: 10000, minBackoffMs: 250, maxBackoffMs: 15000, ...options };
+    this.options = { requestTimeoutMs: 10000, minBackoffMs: 250, maxBackoffMs: 15000, heartbeatIntervalMs: 25000,
+      heartbeatTimeoutMs: 10000, ...options };
     this.WebSocket = options.WebSocket || globalThis.WebSocket;
     this.handlers = new Map();
     this.pending = new Map(); // ref -> { resolve, reject, timer }
@@ -42,11 +45,12 @@ export class RoomcastClient {
     this.state = 'offline';
     this.user = null;
     this.closedByUser = false;
+    this.paused = false;
   }
 
   /**
    * Registers a handler for an event type: message, presence, typing, room, error, state (connecting, connected,
-   * reconnecting, offline), welcome, resumed ({room, recovered, members} after a rejoin), reconnect ({code, delay}).
+   * reconnecting, paused, offline), welcome, resumed ({room, recovered, members} after a rejoin), reconnect ({code, delay}).
    */
   on(type, handler) {
     if (!this.handlers.has(type)) this.handlers.set(type, new Set());
@@ -108,9 +112,10 @@ export class RoomcastClient {
         this.user = frame.user;
         this.attempt = 0;
         this.setState('connected');
+        this.startHeartbeat();
         this.emit('welcome', frame);
         if (this.welcomed) { this.welcomed.resolve(frame); this.welcomed = null; }
-        await this.resume();
+        await this.rejoin();
         break;
       case 'message': {
         const last = this.rooms.get(frame.room);
@@ -126,7 +131,7 @@ export class RoomcastClient {
   }
 
   /** After a reconnect: rejoin every room from its last id, then retry the sends not acknowledged yet. */
-  async resume() {
+  async rejoin() {
     for (const [room, since] of this.rooms) {
       try {
         const joined = await this.request(since ? { type: 'join', room, since } : { type: 'join', room });
@@ -138,15 +143,37 @@ export class RoomcastClient {
     for (const [key, s] of this.unsent) this.trySend(key, s);
   }
 
+  /**
+   * A protocol ping every heartbeatIntervalMs: a connection that stops answering (a half-open TCP connection after a
+   * network change, a frozen server) is given up and replaced instead of waiting for the operating system's timeout.
+   */
+  startHeartbeat() {
+    clearInterval(this.heartbeat);
+    if (!this.options.heartbeatIntervalMs) return;
+    const ws = this.ws;
+    this.heartbeat = setInterval(() => {
+      if (ws !== this.ws) return;
+      this.request({ type: 'ping' }, this.options.heartbeatTimeoutMs).catch((e) => {
+        if (e.code === 'timeout' && ws === this.ws) {
+          try { ws.close(4000, 'no pong'); } catch { /* already closing */ }
+          this.onClose(ws, 1006, 'no pong'); // do not wait for a close handshake the dead link will not finish
+        }
+      });
+    }, this.options.heartbeatIntervalMs);
+    if (this.heartbeat && this.heartbeat.unref) this.heartbeat.unref(); // in Node, it does not keep a process alive
+  }
+
   onClose(ws, code, reason) {
     if (ws !== this.ws) return;
     this.ws = null;
+    clearInterval(this.heartbeat);
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new RoomcastError('closed', 'connection closed'));
     }
     this.pending.clear();
     if (this.closedByUser) { this.setState('offline'); return; }
+    if (this.paused) return;
     if (STOP.has(code)) {
       const error = STOP.get(code);
       this.setState('offline');
@@ -173,11 +200,11 @@ export class RoomcastClient {
     }
     this.attempt++;
     this.emit('reconnect', { code, delay });
-    this.reconnectTimer = setTimeout(() => { if (!this.closedByUser) this.open(); }, delay);
+    this.reconnectTimer = setTimeout(() => { if (!this.closedByUser && !this.paused) this.open(); }, delay);
   }
 
   /** Sends a request and resolves with its reply (rejects with a RoomcastError for an error reply or a timeout). */
-  request(frame) {
+  request(frame, timeoutMs = this.options.requestTimeoutMs) {
     return new Promise((resolve, reject) => {
       if (!this.ws || this.ws.readyState !== 1) {
         reject(new RoomcastError('offline', 'not connected'));
@@ -186,8 +213,8 @@ export class RoomcastClient {
       const ref = String(this.nextRef++);
       const timer = setTimeout(() => {
         this.pending.delete(ref);
-        reject(new RoomcastError('timeout', `no reply to ${frame.type} within ${this.options.requestTimeoutMs} ms`));
-      }, this.options.requestTimeoutMs);
+        reject(new RoomcastError('timeout', `no reply to ${frame.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(ref, { resolve, reject, timer });
       this.ws.send(JSON.stringify({ ...frame, ref }));
     });
@@ -257,10 +284,35 @@ export class RoomcastClient {
     }, delay);
   }
 
+  /**
+   * Closes the connection cleanly and stays disconnected (an app going to the background), keeping the joined rooms,
+   * the last ids seen and the sends not acknowledged yet; resume() reconnects and catches up without loss.
+   */
+  pause() {
+    if (this.closedByUser || this.paused) return;
+    this.paused = true;
+    clearTimeout(this.reconnectTimer);
+    const ws = this.ws;
+    if (ws) {
+      this.onClose(ws, 1000, 'paused'); // pending requests fail with 'closed'; sends stay queued
+      ws.close(1000, 'paused');
+    }
+    this.setState('paused');
+  }
+
+  /** Reconnects after pause(): every room is rejoined from its last id and the queued sends go out. */
+  resume() {
+    if (!this.paused || this.closedByUser) return;
+    this.paused = false;
+    this.attempt = 0;
+    this.open();
+  }
+
   /** Closes for good (no reconnect). */
   close() {
     this.closedByUser = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
     if (this.ws) this.ws.close(1000);
     this.setState('offline');
   }
