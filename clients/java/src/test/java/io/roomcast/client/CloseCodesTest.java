@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.client.support.Await;
 import io.roomcast.client.support.Recorder;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -43,13 +44,19 @@ class CloseCodesTest {
         @Override
         public void onOpen(WebSocket ws, Response response) {
           ws.send("{\"type\":\"welcome\",\"user\":\"u\",\"session\":\"s\",\"node\":\"n\",\"protocol\":1}");
-          ws.cancel();   // no close frame: the connection just dies
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, String text) {
+          // the client's first heartbeat proves the welcome arrived: now the connection just dies, no close frame
+          ws.cancel();
         }
       }).build() : closingWith(code));
       server.start();
       AtomicInteger asked = new AtomicInteger();
       Recorder hears = new Recorder();
       try (RoomcastClient c = RoomcastClient.builder("ws://127.0.0.1:" + server.getPort() + "/ws").user("u")
+          .heartbeat(Duration.ofMillis(100), Duration.ofSeconds(30))
           .tokenProvider(() -> {
             asked.incrementAndGet();
             return "fresh";
