@@ -1,47 +1,25 @@
 package io.roomcast.it;
 
-import io.roomcast.support.BrokerNode;
 import io.roomcast.support.RedisCluster;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The broker contract in cluster mode: two nodes on a local Redis Cluster of three masters, sharded pub/sub. */
 class ClusterBrokerIT extends RedisBrokerContract {
   private RedisCluster cluster;
-  private BrokerNode a;
-  private BrokerNode b;
 
-  @BeforeAll
-  void start() {
+  @Override
+  protected String mode() {
+    return "cluster";
+  }
+
+  @Override
+  protected String startStore() {
     cluster = RedisCluster.start(3, 0);
-    Map<String, String> env = new HashMap<>(SETTINGS);
-    env.put("REDIS_URL", cluster.urls());
-    env.put("CHAT_REDIS_MODE", "cluster");
-    env.put("CHAT_REDIS_RECONNECT_MIN_MS", "50");
-    env.put("CHAT_REDIS_RECONNECT_MAX_MS", "500");
-    a = BrokerNode.start(env);
-    b = BrokerNode.start(env);
-    a.awaitReady();
-    b.awaitReady();
+    return cluster.urls();
   }
 
-  @AfterAll
-  void stop() {
-    a.close();
-    b.close();
+  @Override
+  protected void stopStore() {
     cluster.close();
-  }
-
-  @Override
-  protected BrokerNode a() {
-    return a;
-  }
-
-  @Override
-  protected BrokerNode b() {
-    return b;
   }
 
   @Override

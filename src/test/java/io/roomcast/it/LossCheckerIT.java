@@ -2,8 +2,8 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.protocol.MessageId;
 import io.roomcast.support.Await;
+import io.roomcast.support.Deliveries;
 import io.roomcast.support.JarNode;
 import io.roomcast.support.RedisCluster;
 import io.roomcast.support.RedisServer;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,80 +142,21 @@ class LossCheckerIT {
         pace(40);
       }
       nodes.get(0).awaitReady();
-      Await.until("every send acknowledged", Duration.ofSeconds(30),
-          () -> clients.stream().allMatch(c -> c.snapshot().unacked() == 0));
-
-      Map<String, TreeSet<MessageId>> committed = new HashMap<>();
-      for (ResilientClient c : clients) {
-        for (String id : c.snapshot().acked().values()) {
-          committed.computeIfAbsent(c.room(), r -> new TreeSet<>()).add(MessageId.parse(id));
-        }
-      }
-      Await.until("every client caught up", Duration.ofSeconds(30), () -> clients.stream().allMatch(c -> {
-        List<String> r = c.snapshot().received();
-        return !r.isEmpty() && MessageId.parse(r.get(r.size() - 1)).equals(committed.get(c.room()).last());
-      }));
-
-      int lost = 0;
-      int duplicated = 0;
-      int reordered = 0;
-      int received = 0;
-      int connections = 0;
-      for (ResilientClient c : clients) {
-        ResilientClient.Snapshot s = c.snapshot();
-        assertThat(s.notRecovered()).as("%s was never told recovered=false", c.user()).isZero();
-        TreeSet<MessageId> seen = new TreeSet<>();
-        MessageId previous = null;
-        for (String text : s.received()) {
-          MessageId id = MessageId.parse(text);
-          if (!seen.add(id)) {
-            duplicated++;
-            System.out.printf("loss checker: %s (%s) got %s twice; journal %s; received %s%n", c.user(), c.room(),
-                id, s.journal(), s.received());
-          } else if (previous != null && id.compareTo(previous) < 0) {
-            reordered++;
-          }
-          previous = id;
-        }
-        TreeSet<MessageId> missing = new TreeSet<>(committed.get(c.room()));
-        missing.removeAll(seen);
-        if (!missing.isEmpty()) {
-          System.out.printf("loss checker: %s (%s, %d connections) missed %s; journal %s%n", c.user(), c.room(),
-              s.connections(), missing, s.journal());
-          for (ResilientClient other : clients) {
-            ResilientClient.Snapshot o = other.snapshot();
-            for (Map.Entry<String, String> e : o.acked().entrySet()) {
-              if (missing.contains(MessageId.parse(e.getValue()))) {
-                System.out.printf("loss checker: %s was sent by %s as %s%n", e.getValue(), other.user(), e.getKey());
-              }
-            }
-          }
-          int at = 0;
-          while (at < s.received().size() && MessageId.parse(s.received().get(at)).compareTo(missing.first()) < 0) {
-            at++;
-          }
-          System.out.printf("loss checker: %s received around the gap: %s; committed there: %s%n", c.user(),
-              s.received().subList(Math.max(0, at - 3), Math.min(s.received().size(), at + 3)),
-              committed.get(c.room()).subSet(MessageId.parse(s.received().get(Math.max(0, at - 3))), true,
-                  MessageId.parse(s.received().get(Math.min(s.received().size() - 1, at + 2))), true));
-        }
-        lost += missing.size();
-        received += s.received().size();
-        connections += s.connections();
-      }
-      int total = committed.values().stream().mapToInt(TreeSet::size).sum();
+      Deliveries.Report report = Deliveries.check(clients, Duration.ofSeconds(30));
       System.out.printf("loss checker (%s mode): %d messages acknowledged in %d rooms, %d clients received %d; %d connections "
               + "(%d node restart, %d subscriber kills, %d dropped connections): %d lost, %d duplicated, "
-              + "%d out of order%n", mode, total, committed.size(), clients.size(), received, connections, restarts,
-          subscriberKills, drops, lost, duplicated, reordered);
-      if (lost + duplicated + reordered > 0) {
+              + "%d out of order%n", mode, report.acknowledged(), report.rooms(), clients.size(), report.received(),
+          report.connections(), restarts, subscriberKills, drops, report.lost(), report.duplicated(),
+          report.reordered());
+      if (report.lost() + report.duplicated() + report.reordered() > 0) {
         nodes.forEach(n -> System.out.println(n.log()));
       }
-      assertThat(total).as("messages acknowledged").isGreaterThan(500);
-      assertThat(connections).as("clients had to reconnect").isGreaterThan(clients.size());
-      assertThat(lost).as("lost").isZero();
-      assertThat(duplicated).as("duplicated").isZero();
-      assertThat(reordered).as("out of order").isZero();
+      assertThat(report.notRecovered()).as("no client was told recovered=false").isZero();
+      assertThat(report.acknowledged()).as("messages acknowledged").isGreaterThan(500);
+      assertThat(report.connections()).as("clients had to reconnect").isGreaterThan(clients.size());
+      assertThat(report.lost()).as("lost").isZero();
+      assertThat(report.duplicated()).as("duplicated").isZero();
+      assertThat(report.reordered()).as("out of order").isZero();
       clients.forEach(ResilientClient::stop);
     } finally {
       Await.result(vertx.close());

@@ -6,7 +6,11 @@ import io.roomcast.support.Await;
 import io.roomcast.support.BrokerNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +19,46 @@ import org.junit.jupiter.api.Test;
  * sending (the gap is filled from the streams, in order, once), and the store loses its data (said, not hidden).
  */
 abstract class RedisBrokerContract extends BrokerContract {
+  private BrokerNode a;
+  private BrokerNode b;
+
+  /** {@code pattern}, {@code rooms} or {@code cluster}. */
+  protected abstract String mode();
+
+  /** Starts the store the two nodes share; returns their {@code REDIS_URL}. */
+  protected abstract String startStore();
+
+  protected abstract void stopStore();
+
+  @BeforeAll
+  void start() {
+    Map<String, String> env = new HashMap<>(SETTINGS);
+    env.put("REDIS_URL", startStore());
+    env.put("CHAT_REDIS_MODE", mode());
+    env.put("CHAT_REDIS_RECONNECT_MIN_MS", "50");
+    env.put("CHAT_REDIS_RECONNECT_MAX_MS", "500");
+    a = BrokerNode.start(env);
+    b = BrokerNode.start(env);
+    a.awaitReady();
+    b.awaitReady();
+  }
+
+  @AfterAll
+  void stop() {
+    a.close();
+    b.close();
+    stopStore();
+  }
+
+  @Override
+  protected BrokerNode a() {
+    return a;
+  }
+
+  @Override
+  protected BrokerNode b() {
+    return b;
+  }
 
   /** Cuts every pub/sub connection of the nodes (Redis' {@code CLIENT KILL TYPE pubsub}). */
   protected abstract void killSubscribers();

@@ -1,5 +1,6 @@
 package io.roomcast.it;
 
+import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -13,14 +14,20 @@ import org.junit.jupiter.api.BeforeAll;
 abstract class TwoNodeProtocolContract extends ProtocolContract {
   private TestNode a;
   private TestNode b;
+  private RedisServer redis;
 
   /** {@code pattern}, {@code rooms} or {@code cluster}. */
   protected abstract String mode();
 
-  /** Starts the Redis of the mode; its URL (a seed list for a cluster). */
-  protected abstract String startRedis();
+  /** Starts the Redis of the mode (here one standalone server; a cluster overrides); its URL. */
+  protected String startRedis() {
+    redis = RedisServer.start(true);
+    return redis.url();
+  }
 
-  protected abstract void stopRedis();
+  protected void stopRedis() {
+    redis.close();
+  }
 
   @BeforeAll
   void startCluster() {

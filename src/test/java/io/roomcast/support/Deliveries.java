@@ -16,8 +16,8 @@ public final class Deliveries {
   private Deliveries() {}
 
   /** What the clients got, compared with what the server acknowledged. */
-  public record Report(int acknowledged, int received, int lost, int duplicated, int reordered, int notRecovered,
-      int connections) {
+  public record Report(int acknowledged, int rooms, int received, int lost, int duplicated, int reordered,
+      int notRecovered, int connections) {
     public boolean perfect() {
       return lost + duplicated + reordered + notRecovered == 0;
     }
@@ -58,15 +58,18 @@ public final class Deliveries {
         MessageId id = MessageId.parse(text);
         if (!seen.add(id)) {
           duplicated++;
+          System.out.printf("deliveries: %s (%s) got %s twice; journal %s; received %s%n", c.user(), c.room(), id,
+              s.journal(), s.received());
         } else if (previous != null && id.compareTo(previous) < 0) {
           reordered++;
         }
         previous = id;
       }
-      TreeSet<MessageId> missing = new TreeSet<>(committed.getOrDefault(c.room(), new TreeSet<>()));
+      TreeSet<MessageId> all = committed.getOrDefault(c.room(), new TreeSet<>());
+      TreeSet<MessageId> missing = new TreeSet<>(all);
       missing.removeAll(seen);
       if (!missing.isEmpty()) {
-        System.out.printf("deliveries: %s (%s) missed %s; journal %s%n", c.user(), c.room(), missing, s.journal());
+        explain(c, s, missing, all, clients);
       }
       lost += missing.size();
       received += s.received().size();
@@ -74,6 +77,33 @@ public final class Deliveries {
       connections += s.connections();
     }
     int total = committed.values().stream().mapToInt(TreeSet::size).sum();
-    return new Report(total, received, lost, duplicated, reordered, notRecovered, connections);
+    return new Report(total, committed.size(), received, lost, duplicated, reordered, notRecovered, connections);
+  }
+
+  /** Prints what a client missed: its journal, who sent each missing message, and what it got around the gap. */
+  private static void explain(ResilientClient c, ResilientClient.Snapshot s, TreeSet<MessageId> missing,
+      TreeSet<MessageId> committed, List<ResilientClient> clients) {
+    System.out.printf("deliveries: %s (%s, %d connections) missed %s; journal %s%n", c.user(), c.room(),
+        s.connections(), missing, s.journal());
+    for (ResilientClient other : clients) {
+      for (Map.Entry<String, String> e : other.snapshot().acked().entrySet()) {
+        if (missing.contains(MessageId.parse(e.getValue()))) {
+          System.out.printf("deliveries: %s was sent by %s as %s%n", e.getValue(), other.user(), e.getKey());
+        }
+      }
+    }
+    List<String> got = s.received();
+    if (got.isEmpty()) {
+      return;
+    }
+    int at = 0;
+    while (at < got.size() && MessageId.parse(got.get(at)).compareTo(missing.first()) < 0) {
+      at++;
+    }
+    int from = Math.max(0, at - 3);
+    int to = Math.min(got.size() - 1, at + 2);
+    System.out.printf("deliveries: %s received around the gap: %s; committed there: %s%n", c.user(),
+        got.subList(from, to + 1), committed.subSet(MessageId.parse(got.get(from)), true,
+            MessageId.parse(got.get(to)), true));
   }
 }

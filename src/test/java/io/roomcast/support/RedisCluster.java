@@ -3,13 +3,11 @@ package io.roomcast.support;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -75,32 +73,23 @@ public final class RedisCluster implements AutoCloseable {
 
     /** SIGKILL, as a crash. */
     public void kill() {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Processes.kill(process);
     }
 
     /** SIGSTOP: the process keeps its sockets and answers nothing. */
     public void freeze() {
-      signal("STOP");
+      Processes.signal(process, "STOP");
     }
 
     public void thaw() {
-      signal("CONT");
-    }
-
-    private void signal(String name) {
-      run(List.of("kill", "-" + name, String.valueOf(process.pid())));
+      Processes.signal(process, "CONT");
     }
 
     /** Runs {@code redis-cli -p PORT args...} and returns its output. */
     public String cli(String... args) {
       List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
       cmd.addAll(List.of(args));
-      return run(cmd);
+      return Processes.run(cmd);
     }
 
     @Override
@@ -148,7 +137,7 @@ public final class RedisCluster implements AutoCloseable {
     List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
     nodes.forEach(n -> create.add(n.address()));
     create.addAll(List.of("--cluster-replicas", String.valueOf(replicas), "--cluster-yes"));
-    String out = run(create);
+    String out = Processes.run(create);
     if (!out.contains("All 16384 slots covered")) {
       throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
     }
@@ -276,20 +265,6 @@ public final class RedisCluster implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no live node");
-  }
-
-  private static String run(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(30, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + cmd.get(0), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int freePort() throws IOException {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -70,53 +69,25 @@ public final class RedisServer implements AutoCloseable {
   public String cli(String... args) {
     java.util.List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-h", host, "-p", String.valueOf(port)));
     cmd.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      p.waitFor(30, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run redis-cli", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Processes.run(cmd);
   }
 
   /** Kills the local process (SIGKILL), as a crash would. */
   public void kill() {
     requireProcess();
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Processes.kill(process);
   }
 
   /** Stops the local process with SIGSTOP: it keeps its connections open and answers nothing (a frozen Redis). */
   public void freeze() {
-    signal("STOP");
+    requireProcess();
+    Processes.signal(process, "STOP");
   }
 
   /** Lets a frozen process go on (SIGCONT). */
   public void thaw() {
-    signal("CONT");
-  }
-
-  private void signal(String name) {
     requireProcess();
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
-      if (kill.waitFor() != 0) {
-        throw new IllegalStateException("kill -" + name + " failed");
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Processes.signal(process, "CONT");
   }
 
   /** Starts the local process again on the same port. */

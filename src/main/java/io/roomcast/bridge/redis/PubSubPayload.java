@@ -5,8 +5,6 @@ import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.Names;
 import io.roomcast.protocol.ServerFrames;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -46,7 +44,11 @@ final class PubSubPayload {
     return Buffer.buffer("t" + user + "\n").appendBuffer(ServerFrames.typing(room, user));
   }
 
-  /** The event a payload on {@code room}'s channels carries, or null when it is not one a node publishes. */
+  /**
+   * The event a payload on {@code room}'s channels carries, or null when it is not one a node publishes. {@code room}
+   * is a valid room name (ASCII, nothing JSON would escape): the frame's start is compared in place, piece by piece,
+   * with nothing built per message.
+   */
   static RoomEvent decode(String room, Buffer payload) {
     int newline = indexOf(payload, (byte) '\n');
     if (newline < 2 || payload.length() < newline + 3 || payload.getByte(payload.length() - 1) != '}') {
@@ -57,22 +59,20 @@ final class PubSubPayload {
     switch (payload.getByte(0)) {
       case 'm' -> {
         MessageId id = MessageId.parse(field);
-        if (id == null || !startsWith(frame, "{\"type\":\"message\",\"room\":" + Json.encode(room) + ",\"id\":\""
-            + field + "\",")) {
+        int at = expect(frame, expect(frame, 0, MESSAGE_HEAD), room);
+        if (id == null || expect(frame, expect(frame, expect(frame, at, ID_HEAD), field), ID_END) < 0) {
           return null;
         }
         return RoomEvent.message(id, frame);
       }
       case 'p' -> {
-        if (!Names.isValidSubject(field)
-            || !startsWith(frame, "{\"type\":\"presence\",\"room\":" + Json.encode(room) + ",\"event\":\"")) {
+        if (!Names.isValidSubject(field) || expect(frame, expect(frame, 0, PRESENCE_HEAD), room, EVENT_HEAD) < 0) {
           return null;
         }
         return RoomEvent.presence(frame, field);
       }
       case 't' -> {
-        if (!Names.isValidSubject(field)
-            || !startsWith(frame, "{\"type\":\"typing\",\"room\":" + Json.encode(room) + ",\"user\":")) {
+        if (!Names.isValidSubject(field) || expect(frame, expect(frame, 0, TYPING_HEAD), room, USER_HEAD) < 0) {
           return null;
         }
         return RoomEvent.typing(frame, field);
@@ -83,17 +83,33 @@ final class PubSubPayload {
     }
   }
 
-  private static boolean startsWith(Buffer frame, String prefix) {
-    byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
-    if (frame.length() < p.length) {
-      return false;
+  private static final String MESSAGE_HEAD = "{\"type\":\"message\",\"room\":\"";
+  private static final String PRESENCE_HEAD = "{\"type\":\"presence\",\"room\":\"";
+  private static final String TYPING_HEAD = "{\"type\":\"typing\",\"room\":\"";
+  private static final String ID_HEAD = "\",\"id\":\"";
+  private static final String ID_END = "\",";
+  private static final String EVENT_HEAD = "\",\"event\":\"";
+  private static final String USER_HEAD = "\",\"user\":";
+
+  /** {@link #expect(Buffer, int, String)} for {@code room} and then {@code next}. */
+  private static int expect(Buffer frame, int at, String room, String next) {
+    return expect(frame, expect(frame, at, room), next);
+  }
+
+  /**
+   * Where {@code frame} goes on after {@code ascii} when it holds exactly that at {@code at}; -1 when it does not (or
+   * {@code at} is already -1).
+   */
+  private static int expect(Buffer frame, int at, String ascii) {
+    if (at < 0 || frame.length() < at + ascii.length()) {
+      return -1;
     }
-    for (int i = 0; i < p.length; i++) {
-      if (frame.getByte(i) != p[i]) {
-        return false;
+    for (int i = 0; i < ascii.length(); i++) {
+      if (frame.getByte(at + i) != (byte) ascii.charAt(i)) {
+        return -1;
       }
     }
-    return true;
+    return at + ascii.length();
   }
 
   private static int indexOf(Buffer b, byte value) {

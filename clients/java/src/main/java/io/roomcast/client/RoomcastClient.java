@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -964,12 +966,12 @@ public final class RoomcastClient implements AutoCloseable {
   /** A joined room: the newest id delivered, and the latest ids (for ids of a shape that cannot be compared). */
   private static final class RoomState {
     String last;
-    final ArrayDeque<String> recent = new ArrayDeque<>();
-    final Set<String> recentSet = new HashSet<>();
+    /** Insertion-ordered: the oldest goes first once there are more than {@link #RECENT_IDS}. */
+    final Set<String> recent = new LinkedHashSet<>();
 
     /** True for a message not delivered yet (then it counts as delivered). */
     boolean accept(String id) {
-      if (id == null || recentSet.contains(id)) {
+      if (id == null || recent.contains(id)) {
         return false;
       }
       if (last != null) {
@@ -979,10 +981,11 @@ public final class RoomcastClient implements AutoCloseable {
         }
       }
       last = id;
-      recent.addLast(id);
-      recentSet.add(id);
+      recent.add(id);
       if (recent.size() > RECENT_IDS) {
-        recentSet.remove(recent.removeFirst());
+        Iterator<String> oldest = recent.iterator();
+        oldest.next();
+        oldest.remove();
       }
       return true;
     }
