@@ -29,7 +29,7 @@ public final class BridgeVerticle extends VerticleBase
 
   private final BiFunction<Vertx, RoomEvents, Broker> brokers;
   private Broker broker;
-  private MessageConsumer<BridgeRequest> consumer;
+  private MessageConsumer<Object> consumer;
 
   /** @param brokers makes the broker, given this verticle's Vertx and where its events go */
   public BridgeVerticle(BiFunction<Vertx, RoomEvents, Broker> brokers) {
@@ -50,8 +50,14 @@ public final class BridgeVerticle extends VerticleBase
     return consumer.unregister().eventually(() -> broker.stop());
   }
 
-  private void handle(Message<BridgeRequest> msg) {
-    BridgeRequest request = msg.body();
+  private void handle(Message<Object> msg) {
+    // every BridgeRequest has its visitor method (the compiler checks it); anything else is refused, not left to
+    // time out on the sender's side
+    if (!(msg.body() instanceof BridgeRequest request)) {
+      msg.fail(ErrorCode.BAD_REQUEST.number(), "not a bridge request: "
+          + (msg.body() == null ? "null" : msg.body().getClass().getSimpleName()));
+      return;
+    }
     Future<? extends BridgeReply> reply;
     try {
       reply = !request.whileUnavailable() && !broker.ready()

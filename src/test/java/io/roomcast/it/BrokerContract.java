@@ -1,6 +1,7 @@
 package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
@@ -291,5 +292,13 @@ abstract class BrokerContract {
     a().tell(new BridgeRequest.Typing(room, "ann"));
     Await.until("typing on the other node", Duration.ofSeconds(10), () -> !b().events(room, "typing").isEmpty());
     assertThat(b().events(room, "typing").get(0).getString("user")).isEqualTo("ann");
+  }
+
+  @Test
+  @DisplayName("something that is not a bridge request is refused with bad_request at once, not left to time out")
+  void unknownRequestIsAnswered() {
+    assertThatThrownBy(() -> a().askRaw(new io.vertx.core.json.JsonObject().put("type", "teleport")))
+        .isInstanceOfSatisfying(BrokerNode.Refused.class,
+            r -> assertThat(r.code()).isEqualTo(io.roomcast.protocol.ErrorCode.BAD_REQUEST));
   }
 }

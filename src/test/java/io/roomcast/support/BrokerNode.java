@@ -128,6 +128,22 @@ public final class BrokerNode implements AutoCloseable {
     }
   }
 
+  /** Sends any body to the bridge's address and waits for the answer; a refusal throws {@link Refused}. */
+  public Object askRaw(Object body) {
+    try {
+      return Await.result(vertx.eventBus().request(Addresses.BRIDGE, body).map(Message::body));
+    } catch (RuntimeException e) {
+      Throwable cause = e;
+      while (cause != null && !(cause instanceof ReplyException)) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof ReplyException r && r.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+        throw new Refused(ErrorCode.ofNumber(r.failureCode()), r.getMessage());
+      }
+      throw e;
+    }
+  }
+
   /** Sends a fire-and-forget request (typing, disconnect). */
   public void tell(BridgeRequest request) {
     vertx.eventBus().send(Addresses.BRIDGE, request);
