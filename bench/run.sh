@@ -3,11 +3,12 @@
 # (bench/baseline), Roomcast on one node (in-memory broker) and Roomcast on two nodes sharing one Redis, each driven by
 # the built-in load generator at the same offered loads, with the servers' CPU time measured from /proc.
 #
-#   bench/run.sh                 the table at 12.5 k and 25 k deliveries/s (about 5 minutes)
-#   bench/run.sh --saturate      also search each system's saturation point (about 15 minutes more)
+#   bench/run.sh                 the table at 12.5 k and 25 k deliveries/s (about 20 minutes)
+#   bench/run.sh --saturate      also search each system's saturation point (about an hour more)
 #   bench/run.sh --quick         a short smoke run (seconds): checks that everything starts and delivers
 #
-# Settings (environment): CONNS (1000), ROOMS (20), SIZE (115 bytes of text), WARMUP (10 s), DURATION (20 s),
+# Settings (environment): CONNS (1000), ROOMS (20), SIZE (115 bytes of text), WARMUP (150 s: until the JIT has
+# settled, see docs/performance.md), DURATION (20 s),
 # PIN (1: servers and Redis on CPU 0, the generator on CPU 1; 0: no pinning), SERVER_JAVA_OPTS, SYSTEMS
 # ("baseline solo cluster"; also "baselinenative": the baseline on Vert.x's native transport), RATES (deliveries/s,
 # "12500 25000"), OUT (bench/results/<time>).
@@ -21,7 +22,7 @@ SERVER_JAR=${JAR_OVERRIDE:-$JAR}
 CONNS=${CONNS:-1000}
 ROOMS=${ROOMS:-20}
 SIZE=${SIZE:-115}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-150}
 DURATION=${DURATION:-20}
 PIN=${PIN:-1}
 SYSTEMS=${SYSTEMS:-baseline solo cluster}
@@ -56,7 +57,7 @@ start_node() {  # port [redis url] -> pid
 }
 
 run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.json
-  local system=$1 deliveries=$2 urls pids port port2 redis_port
+  local system=$1 deliveries=$2 urls pids port port2 redis_port redis_pids=""
   local rate; rate=$(awk -v d="$deliveries" -v c="$CONNS" -v r="$ROOMS" 'BEGIN { printf "%.4f", d / (c * (c / r)) }')
   case $system in
     baseline|baselinenative)
@@ -73,7 +74,7 @@ run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.js
       redis_port=$(free_port)
       $SERVER_CPUS redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$OUT" > "$OUT/redis.log" 2>&1 &
-      PIDS+=($!); pids=$!
+      PIDS+=($!); pids=$!; redis_pids="--redis-pids $!"
       wait_port "$redis_port"
       port=$(free_port); port2=$(free_port)
       pids="$pids,$(start_node "$port" "redis://127.0.0.1:$redis_port"),$(start_node "$port2" "redis://127.0.0.1:$redis_port")"
@@ -86,7 +87,7 @@ run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.js
   echo "== $system at $deliveries deliveries/s ($rate messages/s per connection)"
   # shellcheck disable=SC2086
   $GEN_CPUS java -jar "$JAR" bench --url "$urls" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \
-    --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE" --cpu-pids "$pids" --label "$system@$deliveries" \
+    --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE" --cpu-pids "$pids" $redis_pids --label "$system@$deliveries" \
     --out "$OUT/$system-$deliveries.json" > "$OUT/$system-$deliveries.txt" 2>&1 || true
   tail -n 12 "$OUT/$system-$deliveries.txt"
   cleanup
