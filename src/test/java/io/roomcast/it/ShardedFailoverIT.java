@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Cluster mode through Redis Cluster's failures, with messages flowing: clients on two nodes send to one room (with
  * idempotency keys, retrying what was refused) while the room's master dies, freezes, or hands the room's slot to
- * another master. Every acknowledged message must reach every client once, in order; the nodes must say when they
- * cannot serve (readiness) and recover by themselves.
+ * another master. Every acknowledged message the cluster still holds must reach every client once, in order (a lost
+ * master may take its last unreplicated writes with it: Redis replicates asynchronously); the nodes must say when
+ * they cannot serve (readiness) and recover by themselves.
  */
 class ShardedFailoverIT {
   private static final String ROOM = "failover";
@@ -69,8 +70,13 @@ class ShardedFailoverIT {
   /**
    * Four clients (two per node) send every 40 ms; {@code fault} runs after 25 rounds; sending goes on until both
    * nodes are ready again and 25 rounds more. Returns whether a node was seen not ready, and checks the deliveries.
+   *
+   * <p>With {@code masterLost} (killed, or frozen until its replica takes over), Redis itself may lose writes: a
+   * master replicates asynchronously, so what it acknowledged in its last moment may never reach the replica that
+   * takes over. Such a message is in no stream after
+   * the failover and nobody can receive it. Everything the promoted replica holds must still reach every client.
    */
-  private boolean chatThrough(Consumer<Void> fault) {
+  private boolean chatThrough(Consumer<Void> fault, boolean masterLost) {
     WebSocketClient ws = vertx.createWebSocketClient();
     List<ResilientClient> clients = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -103,32 +109,43 @@ class ShardedFailoverIT {
     System.out.println("sharded failover: " + report);
     clients.forEach(ResilientClient::stop);
     assertThat(report.acknowledged()).as("messages acknowledged").isGreaterThan(150);
-    assertThat(report.lost()).as("lost").isZero();
+    if (masterLost) {
+      String stream = "chat:room:{" + ROOM + "}:stream";
+      List<String> stored = report.missing().stream()
+          .filter(id -> !roomMaster().cli("XRANGE", stream, id, id).isBlank()).toList();
+      System.out.println("sharded failover: missed by the clients and gone from Redis with the dead master: "
+          + report.missing().stream().filter(id -> !stored.contains(id)).toList());
+      assertThat(stored).as("messages the promoted replica holds that a client missed").isEmpty();
+    } else {
+      assertThat(report.lost()).as("lost").isZero();
+    }
     assertThat(report.duplicated()).as("duplicated").isZero();
     assertThat(report.reordered()).as("out of order").isZero();
     return sawUnready;
   }
 
   @Test
-  @DisplayName("the room's master is killed with replicas present: the nodes go unready, recover after the failover, and lose nothing acknowledged")
+  @DisplayName("the room's master is killed with replicas present: the nodes go unready, recover after the failover, and "
+      + "deliver everything the promoted replica holds")
   void masterKilled() {
     cluster = RedisCluster.start(3, 1);
     startNodes();
     RedisCluster.Node victim = roomMaster();
-    boolean sawUnready = chatThrough(v -> victim.kill());
+    boolean sawUnready = chatThrough(v -> victim.kill(), true);
     assertThat(sawUnready).as("readiness said the nodes could not serve during the failover").isTrue();
     assertThat(roomMaster()).as("a replica took over the room's slot").isNotEqualTo(victim);
     assertThat(a.metric("roomcast_redis_reconnects_total")).isGreaterThanOrEqualTo(1);
   }
 
   @Test
-  @DisplayName("the room's master freezes (no TCP close): the PINGs notice, the replica takes over, and nothing acknowledged is lost")
+  @DisplayName("the room's master freezes (no TCP close): the PINGs notice, the replica takes over, and everything it "
+      + "holds is delivered")
   void masterFrozen() {
     cluster = RedisCluster.start(3, 1);
     startNodes();
     RedisCluster.Node victim = roomMaster();
     try {
-      boolean sawUnready = chatThrough(v -> victim.freeze());
+      boolean sawUnready = chatThrough(v -> victim.freeze(), true);
       assertThat(sawUnready).as("readiness said the nodes could not serve while the master was frozen").isTrue();
     } finally {
       victim.thaw();
@@ -143,7 +160,7 @@ class ShardedFailoverIT {
     int slot = cluster.slotOf("chat:room:{" + ROOM + "}:stream");
     RedisCluster.Node source = roomMaster();
     RedisCluster.Node target = cluster.masters().stream().filter(m -> m != source).findFirst().orElseThrow();
-    chatThrough(v -> cluster.migrate(slot, target));
+    chatThrough(v -> cluster.migrate(slot, target), false);
     assertThat(roomMaster()).isEqualTo(target);
     Await.until("both nodes subscribed on the new master", Duration.ofSeconds(10),
         () -> target.cli("PUBSUB", "SHARDNUMSUB", "chat:room:{" + ROOM + "}:msg").contains("2"));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -15,9 +16,12 @@ import java.util.TreeSet;
 public final class Deliveries {
   private Deliveries() {}
 
-  /** What the clients got, compared with what the server acknowledged. */
+  /**
+   * What the clients got, compared with what the server acknowledged; {@code missing} holds the ids of the lost
+   * messages (each once, however many clients missed it).
+   */
   public record Report(int acknowledged, int rooms, int received, int lost, int duplicated, int reordered,
-      int notRecovered, int connections) {
+      int notRecovered, int connections, Set<String> missing) {
     public boolean perfect() {
       return lost + duplicated + reordered + notRecovered == 0;
     }
@@ -50,6 +54,7 @@ public final class Deliveries {
     int received = 0;
     int notRecovered = 0;
     int connections = 0;
+    Set<String> missingIds = new TreeSet<>();
     for (ResilientClient c : clients) {
       ResilientClient.Snapshot s = c.snapshot();
       TreeSet<MessageId> seen = new TreeSet<>();
@@ -70,6 +75,7 @@ public final class Deliveries {
       missing.removeAll(seen);
       if (!missing.isEmpty()) {
         explain(c, s, missing, all, clients);
+        missing.forEach(id -> missingIds.add(id.toString()));
       }
       lost += missing.size();
       received += s.received().size();
@@ -77,7 +83,8 @@ public final class Deliveries {
       connections += s.connections();
     }
     int total = committed.values().stream().mapToInt(TreeSet::size).sum();
-    return new Report(total, committed.size(), received, lost, duplicated, reordered, notRecovered, connections);
+    return new Report(total, committed.size(), received, lost, duplicated, reordered, notRecovered, connections,
+        missingIds);
   }
 
   /** Prints what a client missed: its journal, who sent each missing message, and what it got around the gap. */
