@@ -50,6 +50,9 @@ import java.util.stream.Stream;
  * @param redisPingIntervalMs how often the bridge checks that Redis answers
  * @param redisUnsubscribeGraceSeconds in the per-room modes, how long a node stays subscribed to a room after its last
  *     local member left (a member who comes back meanwhile costs no new subscription)
+ * @param redisWaitReplicas how many replicas must hold a message before its sender is told it was stored (Redis
+ *     {@code WAIT}); 0 acknowledges once the master has it
+ * @param redisWaitTimeoutMs how long a send waits for those replicas before it is answered {@code unavailable}
  * @param jwtSecret HS256 secret; with it (or a public key) connections need a JWT
  * @param jwtPublicKey PEM public key (RSA for RS256, EC for ES256)
  * @param jwtRequireExp whether tokens without {@code exp} are refused
@@ -100,6 +103,8 @@ public record ChatConfig(
     int redisReconnectMaxMs,
     int redisPingIntervalMs,
     int redisUnsubscribeGraceSeconds,
+    int redisWaitReplicas,
+    int redisWaitTimeoutMs,
     String jwtSecret,
     String jwtPublicKey,
     boolean jwtRequireExp,
@@ -170,6 +175,11 @@ public record ChatConfig(
     String prefix = (String) v.get(Setting.REDIS_PREFIX);
     if (!prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
       throw new ConfigException(Setting.REDIS_PREFIX.label() + " must be 1 to 32 letters, digits, '_', '.' or '-'");
+    }
+    if (((Number) v.get(Setting.REDIS_WAIT_TIMEOUT_MS)).longValue()
+        >= ((Number) v.get(Setting.BRIDGE_TIMEOUT_MS)).longValue()) {
+      throw new ConfigException(Setting.REDIS_WAIT_TIMEOUT_MS.label() + " must be shorter than "
+          + Setting.BRIDGE_TIMEOUT_MS.label() + " (a send waits for its replicas within the bridge's answer)");
     }
     String jwtPublicKey = (String) v.get(Setting.JWT_PUBLIC_KEY);
     if (!jwtPublicKey.isEmpty() && !jwtPublicKey.contains("-----BEGIN PUBLIC KEY-----")) {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cluster mode through Redis Cluster's failures, with messages flowing: clients on two nodes send to one room (with
@@ -55,9 +57,15 @@ class ShardedFailoverIT {
   }
 
   private void startNodes() {
+    startNodes(0);
+  }
+
+  /** Two nodes in cluster mode; {@code waitReplicas} is their {@code redisWaitReplicas}. */
+  private void startNodes(int waitReplicas) {
     Map<String, String> env = Map.of("REDIS_URL", cluster.urls(), "CHAT_REDIS_MODE", "cluster",
         "CHAT_REDIS_RECONNECT_MIN_MS", "50", "CHAT_REDIS_RECONNECT_MAX_MS", "500",
-        "CHAT_REDIS_PING_INTERVAL_MS", "300", "CHAT_SEND_RATE_PER_SECOND", "200", "CHAT_SEND_BURST", "200");
+        "CHAT_REDIS_PING_INTERVAL_MS", "300", "CHAT_SEND_RATE_PER_SECOND", "200", "CHAT_SEND_BURST", "200",
+        "CHAT_REDIS_WAIT_REPLICAS", String.valueOf(waitReplicas));
     a = TestNode.start(env);
     b = TestNode.start(env);
     TestNode.awaitReady(a, b);
@@ -124,14 +132,29 @@ class ShardedFailoverIT {
     return sawUnready;
   }
 
-  @Test
+  @ParameterizedTest(name = "redisWaitReplicas={0}")
+  @ValueSource(ints = {0, 1})
   @DisplayName("the room's master is killed with replicas present: the nodes go unready, recover after the failover, and "
-      + "deliver everything the promoted replica holds")
-  void masterKilled() {
+      + "deliver everything the promoted replica holds; with redisWaitReplicas=1 that is every acknowledged message")
+  void masterKilled(int waitReplicas) {
     cluster = RedisCluster.start(3, 1);
-    startNodes();
+    startNodes(waitReplicas);
     RedisCluster.Node victim = roomMaster();
-    boolean sawUnready = chatThrough(v -> victim.kill(), true);
+    boolean sawUnready = chatThrough(v -> {
+      victim.kill();
+      if (waitReplicas > 0) {
+        // the promoted replica has no replica of its own: WAIT refuses every send until one is back, so the old
+        // master comes back once it is no longer the room's master (then it rejoins as the new master's replica)
+        Await.until("a replica takes over the room's slot", Duration.ofSeconds(30), () -> {
+          try {
+            return roomMaster() != victim;
+          } catch (IllegalStateException noMasterYet) {
+            return false;
+          }
+        });
+        victim.restart();
+      }
+    }, waitReplicas == 0);
     assertThat(sawUnready).as("readiness said the nodes could not serve during the failover").isTrue();
     assertThat(roomMaster()).as("a replica took over the room's slot").isNotEqualTo(victim);
     assertThat(a.metric("roomcast_redis_reconnects_total")).isGreaterThanOrEqualTo(1);

@@ -54,7 +54,7 @@ public final class RedisCluster implements AutoCloseable {
       List<String> cmd = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
           "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
           "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MS), "--save", "", "--appendonly", "no",
-          "--dir", dir.toString(), "--protected-mode", "no");
+          "--dir", dir.toString(), "--protected-mode", "no", "--repl-diskless-sync-delay", "0");
       // output to a file, never to a pipe nobody reads (a full pipe blocks the server)
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(new File(dir.toFile(), "redis.log")).start();

@@ -23,6 +23,8 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
+  /** The port of the master this server replicates, or 0. */
+  private int replicaOf;
 
   private RedisServer(GenericContainer<?> container, String host, int port, Path dir) {
     this.container = container;
@@ -47,6 +49,20 @@ public final class RedisServer implements AutoCloseable {
     try {
       RedisServer r = new RedisServer(null, "127.0.0.1", freePort(), Files.createTempDirectory("roomcast-redis"));
       r.startLocal();
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
+    }
+  }
+
+  /** Starts a local {@code redis-server} that replicates {@code master}, once it is in sync. */
+  public static RedisServer startReplicaOf(RedisServer master) {
+    try {
+      RedisServer r = new RedisServer(null, "127.0.0.1", freePort(), Files.createTempDirectory("roomcast-replica"));
+      r.replicaOf = master.port;
+      r.startLocal();
+      Await.until("the replica on " + r.port + " to sync with " + master.port, Duration.ofSeconds(10),
+          () -> r.cli("INFO", "replication").contains("master_link_status:up"));
       return r;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
@@ -101,8 +117,13 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void startLocal() throws IOException {
-    List<String> cmd = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no");
+    List<String> cmd = new java.util.ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no",
+        // a replica syncs at once (Redis waits 5 s by default for more replicas to share the transfer)
+        "--repl-diskless-sync-delay", "0"));
+    if (replicaOf != 0) {
+      cmd.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(replicaOf)));
+    }
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(new File(dir.toFile(), "redis.log")).start();
     Await.until("redis-server to accept connections on " + port, Duration.ofSeconds(10), this::accepting);

@@ -121,9 +121,11 @@ final class RedisOps {
     args.add(config.historyMaxAgeSeconds() * 1000L);
     args.add(publish);
     args.addAll(parts);
-    return Script.PUBLISH.run(redis, List.of(keys.stream(room),
-            keyed ? keys.idempotency(room, user, key) : keys.stream(room), keys.messageChannel(room),
-            keys.created(room)), args)
+    List<String> scriptKeys = List.of(keys.stream(room), keyed ? keys.idempotency(room, user, key) : keys.stream(room),
+        keys.messageChannel(room), keys.created(room));
+    return (config.redisWaitReplicas() == 0 ? Script.PUBLISH.run(redis, scriptKeys, args)
+        : Script.PUBLISH.runReplicated(redis, scriptKeys, args, config.redisWaitReplicas(),
+            config.redisWaitTimeoutMs()))
         .map(r -> r.get(0).toString());
   }
 

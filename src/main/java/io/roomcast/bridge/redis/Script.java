@@ -82,6 +82,30 @@ enum Script {
             : Future.failedFuture(err));
   }
 
+  /**
+   * Runs the script, then {@code WAIT replicas timeoutMs} on the same connection (one pipelined batch, sent where the
+   * keys live), and answers the script's result only once at least {@code replicas} replicas acknowledged its
+   * writes: a message its sender was told is stored survives the loss of the master. Fails with {@link NotReplicated}
+   * when fewer replicas answered in time (the script's effects stay: a retry with the same idempotency key finds them).
+   */
+  Future<Response> runReplicated(Redis redis, List<String> keys, List<Object> args, int replicas, int timeoutMs) {
+    Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
+    return redis.batch(List.of(request(Command.EVALSHA, sha, keys, args), wait))
+        // a failed batch names the failing command's index first ("ERR [0] NOSCRIPT ...")
+        .recover(err -> String.valueOf(err.getMessage()).contains("NOSCRIPT")
+            ? redis.batch(List.of(request(Command.EVAL, source, keys, args), wait))
+            : Future.failedFuture(err))
+        .compose(replies -> replies.get(1).toInteger() >= replicas ? Future.succeededFuture(replies.get(0))
+            : Future.failedFuture(new NotReplicated(replies.get(1).toInteger(), replicas)));
+  }
+
+  /** Fewer replicas than asked for acknowledged a write within the timeout. */
+  static final class NotReplicated extends RuntimeException {
+    NotReplicated(int acknowledged, int wanted) {
+      super(acknowledged + " of " + wanted + " replicas acknowledged the write in time", null, false, false);
+    }
+  }
+
   private static Request request(Command command, String script, List<String> keys, List<Object> args) {
     Request r = Request.cmd(command).arg(script).arg(keys.size());
     keys.forEach(r::arg);
