@@ -176,8 +176,8 @@ public record ChatConfig(
     if (!prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
       throw new ConfigException(Setting.REDIS_PREFIX.label() + " must be 1 to 32 letters, digits, '_', '.' or '-'");
     }
-    if (((Number) v.get(Setting.REDIS_WAIT_TIMEOUT_MS)).longValue()
-        >= ((Number) v.get(Setting.BRIDGE_TIMEOUT_MS)).longValue()) {
+    if ((int) v.get(Setting.REDIS_WAIT_REPLICAS) > 0
+        && (int) v.get(Setting.REDIS_WAIT_TIMEOUT_MS) >= (int) v.get(Setting.BRIDGE_TIMEOUT_MS)) {
       throw new ConfigException(Setting.REDIS_WAIT_TIMEOUT_MS.label() + " must be shorter than "
           + Setting.BRIDGE_TIMEOUT_MS.label() + " (a send waits for its replicas within the bridge's answer)");
     }

@@ -85,8 +85,8 @@ class ConfigLoaderTest {
         Arguments.of("a bad node id", Map.of("CHAT_NODE_ID", "a b"), null, "CHAT_NODE_ID"),
         Arguments.of("a Redis URL that is not one", Map.of("REDIS_URL", "localhost:6379"), null, "REDIS_URL"),
         Arguments.of("a Redis prefix with a colon", Map.of("CHAT_REDIS_PREFIX", "a:b"), null, "CHAT_REDIS_PREFIX"),
-        Arguments.of("a replica wait as long as the bridge's", Map.of("CHAT_REDIS_WAIT_TIMEOUT_MS", "2000",
-            "CHAT_BRIDGE_TIMEOUT_MS", "2000"), null, "CHAT_REDIS_WAIT_TIMEOUT_MS"),
+        Arguments.of("a replica wait as long as the bridge's", Map.of("CHAT_REDIS_WAIT_REPLICAS", "1",
+            "CHAT_REDIS_WAIT_TIMEOUT_MS", "2000", "CHAT_BRIDGE_TIMEOUT_MS", "2000"), null, "CHAT_REDIS_WAIT_TIMEOUT_MS"),
         Arguments.of("a bad value in the file", Map.of(), "{\"historySize\": \"many\"}", "historySize"),
         Arguments.of("an unknown key in the file", Map.of(), "{\"maxTextLenght\": 5}", "maxTextLenght"),
         Arguments.of("a broken file", Map.of(), "{\"port\": ", "CHAT_CONFIG_FILE"));
@@ -102,6 +102,14 @@ class ConfigLoaderTest {
     }
     assertThatThrownBy(() -> load(all))
         .satisfies(e -> assertThat(rootMessage(e)).contains(key));
+  }
+
+  @Test
+  @DisplayName("the replica wait only has to fit in the bridge timeout when it is on")
+  void replicaWaitCheckedOnlyWhenOn() throws Exception {
+    assertThat(load(Map.of("CHAT_BRIDGE_TIMEOUT_MS", "800")).redisWaitReplicas()).isZero();
+    assertThat(load(Map.of("CHAT_REDIS_WAIT_REPLICAS", "1", "CHAT_REDIS_WAIT_TIMEOUT_MS", "500",
+        "CHAT_BRIDGE_TIMEOUT_MS", "800")).redisWaitTimeoutMs()).isEqualTo(500);
   }
 
   @Test
