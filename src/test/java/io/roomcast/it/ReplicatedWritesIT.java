@@ -45,7 +45,7 @@ class ReplicatedWritesIT extends NodeTest {
     Map<String, String> env = new HashMap<>(Map.of("REDIS_URL", master.url()));
     if (waitReplicas > 0) {
       env.put("CHAT_REDIS_WAIT_REPLICAS", String.valueOf(waitReplicas));
-      env.put("CHAT_REDIS_WAIT_TIMEOUT_MS", "300");
+      env.put("CHAT_REDIS_WAIT_TIMEOUT_MS", "1500");
     }
     node = TestNode.start(env);
     TestNode.awaitReady(node);

@@ -61,8 +61,11 @@ public final class RedisServer implements AutoCloseable {
       RedisServer r = new RedisServer(null, "127.0.0.1", freePort(), Files.createTempDirectory("roomcast-replica"));
       r.replicaOf = master.port;
       r.startLocal();
+      // the master counts a replica (for WAIT) once it is online there, which can be a second after the replica
+      // itself says its link is up
       Await.until("the replica on " + r.port + " to sync with " + master.port, Duration.ofSeconds(10),
-          () -> r.cli("INFO", "replication").contains("master_link_status:up"));
+          () -> r.cli("INFO", "replication").contains("master_link_status:up")
+              && master.cli("INFO", "replication").contains("state=online"));
       return r;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
