@@ -38,13 +38,8 @@ public final class BenchReport {
    */
   static String scaling(Path dir) throws IOException {
     Map<Integer, Map<String, JsonObject>> bySpread = new TreeMap<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().matches("[a-z]+-\\d+\\.json")).toList()) {
-        String name = f.getFileName().toString();
-        String mode = name.substring(0, name.indexOf('-'));
-        int spread = Integer.parseInt(name.substring(name.indexOf('-') + 1, name.length() - 5));
-        bySpread.computeIfAbsent(spread, k -> new TreeMap<>()).put(mode, new JsonObject(Files.readString(f)));
-      }
+    for (Run run : runs(dir)) {
+      bySpread.computeIfAbsent(run.number(), k -> new TreeMap<>()).put(run.name(), run.result());
     }
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n| rooms on | mode | deliveries/s | p99 ms |"
         + " lost | node CPU µs/delivery | vs pattern | Redis CPU µs/delivery | vs pattern |"
@@ -73,6 +68,23 @@ public final class BenchReport {
       }
     }
     return sb.toString();
+  }
+
+  /** One generator result, {@code <name>-<number>.json}: a system or mode, and its rate or spread. */
+  private record Run(String name, int number, JsonObject result) {}
+
+  /** The generator results in {@code dir}. */
+  private static List<Run> runs(Path dir) throws IOException {
+    List<Run> runs = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().matches("[a-z]+-\\d+\\.json")).toList()) {
+        String name = f.getFileName().toString();
+        int dash = name.indexOf('-');
+        runs.add(new Run(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1, name.length() - 5)),
+            new JsonObject(Files.readString(f))));
+      }
+    }
+    return runs;
   }
 
   /** The counters {@code bench/scaling.sh} read from the nodes and Redis after a run ("name value" lines). */
@@ -135,13 +147,8 @@ public final class BenchReport {
 
   static String report(Path dir) throws IOException {
     Map<String, Map<Integer, JsonObject>> bySystem = new TreeMap<>((a, b) -> rank(a) - rank(b));
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().matches("[a-z]+-\\d+\\.json")).toList()) {
-        String name = f.getFileName().toString();
-        String system = name.substring(0, name.indexOf('-'));
-        int rate = Integer.parseInt(name.substring(name.indexOf('-') + 1, name.length() - 5));
-        bySystem.computeIfAbsent(system, s -> new TreeMap<>()).put(rate, new JsonObject(Files.readString(f)));
-      }
+    for (Run run : runs(dir)) {
+      bySystem.computeIfAbsent(run.name(), s -> new TreeMap<>()).put(run.number(), run.result());
     }
     List<Integer> rates = new ArrayList<>(bySystem.values().stream().flatMap(m -> m.keySet().stream())
         .distinct().sorted().toList());

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The Lua scripts, one per file next to this class, each touching the keys of one hash slot only (a room's, or the
@@ -76,9 +77,17 @@ enum Script {
 
   /** Runs the script; {@code args} are strings, numbers or buffers. */
   Future<Response> run(Redis redis, List<String> keys, List<Object> args) {
-    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err ->
-        String.valueOf(err.getMessage()).startsWith("NOSCRIPT")
-            ? redis.send(request(Command.EVAL, source, keys, args))
+    return evaluate(keys, args, redis::send);
+  }
+
+  /**
+   * Sends the script's EVALSHA through {@code send}, and its source with EVAL (which also caches it) when Redis
+   * answers NOSCRIPT. The error may be prefixed: a failed batch names the failing command first ("ERR [0] NOSCRIPT").
+   */
+  private <T> Future<T> evaluate(List<String> keys, List<Object> args, Function<Request, Future<T>> send) {
+    return send.apply(request(Command.EVALSHA, sha, keys, args)).recover(err ->
+        String.valueOf(err.getMessage()).contains("NOSCRIPT")
+            ? send.apply(request(Command.EVAL, source, keys, args))
             : Future.failedFuture(err));
   }
 
@@ -90,11 +99,7 @@ enum Script {
    */
   Future<Response> runReplicated(Redis redis, List<String> keys, List<Object> args, int replicas, int timeoutMs) {
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
-    return redis.batch(List.of(request(Command.EVALSHA, sha, keys, args), wait))
-        // a failed batch names the failing command's index first ("ERR [0] NOSCRIPT ...")
-        .recover(err -> String.valueOf(err.getMessage()).contains("NOSCRIPT")
-            ? redis.batch(List.of(request(Command.EVAL, source, keys, args), wait))
-            : Future.failedFuture(err))
+    return evaluate(keys, args, script -> redis.batch(List.of(script, wait)))
         .compose(replies -> replies.get(1).toInteger() >= replicas ? Future.succeededFuture(replies.get(0))
             : Future.failedFuture(new NotReplicated(replies.get(1).toInteger(), replicas)));
   }
