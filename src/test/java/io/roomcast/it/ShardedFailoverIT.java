@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -140,21 +141,26 @@ class ShardedFailoverIT {
     cluster = RedisCluster.start(3, 1);
     startNodes(waitReplicas);
     RedisCluster.Node victim = roomMaster();
+    List<CompletableFuture<Void>> restarts = new ArrayList<>();
     boolean sawUnready = chatThrough(v -> {
       victim.kill();
       if (waitReplicas > 0) {
         // the promoted replica has no replica of its own: WAIT refuses every send until one is back, so the old
-        // master comes back once it is no longer the room's master (then it rejoins as the new master's replica)
-        Await.until("a replica takes over the room's slot", Duration.ofSeconds(30), () -> {
-          try {
-            return roomMaster() != victim;
-          } catch (IllegalStateException noMasterYet) {
-            return false;
-          }
-        });
-        victim.restart();
+        // master comes back once it is no longer the room's master (then it rejoins as the new master's replica);
+        // waited for beside the clients, which go on sending and watching readiness meanwhile
+        restarts.add(CompletableFuture.runAsync(() -> {
+          Await.until("a replica takes over the room's slot", Duration.ofSeconds(30), () -> {
+            try {
+              return roomMaster() != victim;
+            } catch (IllegalStateException noMasterYet) {
+              return false;
+            }
+          });
+          victim.restart();
+        }));
       }
     }, waitReplicas == 0);
+    restarts.forEach(CompletableFuture::join);
     assertThat(sawUnready).as("readiness said the nodes could not serve during the failover").isTrue();
     assertThat(roomMaster()).as("a replica took over the room's slot").isNotEqualTo(victim);
     assertThat(a.metric("roomcast_redis_reconnects_total")).isGreaterThanOrEqualTo(1);
