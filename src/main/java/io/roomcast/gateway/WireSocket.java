@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>It also removes the HTTP idle-timeout handler from an upgraded connection, which would otherwise attach a
  * listener to every write: sessions detect dead connections themselves with pings ({@code idleTimeoutSeconds}).
  *
+ * <p>On Netty's native epoll transport a batch's single frame skips even Netty's outbound buffer ({@link SendNow}).
+ *
  * <p>When the channel is not laid out as expected (another Vert.x version), it falls back to Vert.x's own write path.
  */
 abstract class WireSocket {
@@ -67,10 +69,11 @@ abstract class WireSocket {
       channel.pipeline().remove(idle);
     }
     DirectWriteQueue.install(channel);
-    return new Direct(channel, encoder);
+    SendNow.Sender sender = SendNow.senderOf(channel);
+    return sender == null ? new Direct(channel, encoder) : SendNow.install(channel, encoder, sender);
   }
 
-  private static final class Direct extends WireSocket {
+  static class Direct extends WireSocket {
     private final Channel channel;
     private final ChannelHandlerContext encoder;
     private final ChannelPromise noPromise;

@@ -1,0 +1,78 @@
+package io.roomcast.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.Channel;
+import io.roomcast.protocol.TextFrame;
+import io.roomcast.support.Await;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On Netty's native epoll transport (the server's default on Linux) an upgraded connection's writer sends directly on
+ * the socket ({@link SendNow}), and frames sent that way, through Netty and by Vert.x itself arrive whole and in order.
+ * Fails when a Netty upgrade changes what the direct send relies on, so it is looked at again.
+ */
+class SendNowIT {
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  @Test
+  @DisplayName("an upgraded connection on epoll sends a batch's only frame directly, and every frame arrives in order")
+  void sendsDirectly() {
+    assertThat(vertx.isNativeTransportEnabled()).as("epoll loads on this machine").isTrue();
+    Promise<Boolean> direct = Promise.promise();
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(ctx -> {
+      Channel channel = WireSocket.channelOf(ctx.request());
+      ctx.request().toWebSocket().onSuccess(ws -> {
+        WireSocket out = WireSocket.of(channel, ws);
+        direct.complete(out instanceof SendNow);
+        out.write(TextFrame.pooled(Buffer.buffer("1"), out.alloc()));   // alone in its batch: sent directly
+        out.flush();
+        ws.writeTextMessage("2");                                          // Vert.x's own write
+        out.write(TextFrame.shared(Buffer.buffer("3")).duplicate());       // held ...
+        ws.writeTextMessage("4");                                          // ... and handed over before this one
+        out.flush();
+        out.write(TextFrame.shared(Buffer.buffer("5")).duplicate());       // two in one batch: through Netty
+        out.write(TextFrame.pooled(Buffer.buffer("6"), out.alloc()));
+        out.flush();
+        out.write(TextFrame.shared(Buffer.buffer("7".repeat(300_000))).duplicate());   // more than the socket takes
+        out.flush();
+        out.write(TextFrame.pooled(Buffer.buffer("8"), out.alloc()));
+        out.flush();
+      });
+    });
+    HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
+        .setMaxWebSocketFrameSize(1_000_000).setSendBufferSize(8192)).requestHandler(router).listen());
+    WebSocketClient client = vertx.createWebSocketClient(
+        new io.vertx.core.http.WebSocketClientOptions().setMaxFrameSize(1_000_000).setMaxMessageSize(1_000_000));
+    List<String> got = new ArrayList<>();
+    Promise<Void> all = Promise.promise();
+    Await.result(client.webSocket().textMessageHandler(t -> {
+      got.add(t.length() > 10 ? t.charAt(0) + "x" + t.length() : t);
+      if (got.size() == 8) {
+        all.tryComplete();
+      }
+    }).connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort()).setURI("/ws")));
+    assertThat(Await.result(direct.future())).as("sends directly on epoll").isTrue();
+    Await.result(all.future());
+    assertThat(got).containsExactly("1", "2", "3", "4", "5", "6", "7x300000", "8");
+  }
+}
