@@ -173,22 +173,6 @@ public final class BenchReport {
       }
       sb.append(" ").append(saturation(e.getValue())).append(" |\n");
     }
-    // where the CPU of one delivery went: a server that sends one TCP segment per delivery pays the kernel's part
-    // whatever its own code does, so this bounds what any change of ours can gain
-    sb.append("\n| system |");
-    for (int r : table) {
-      sb.append(String.format(Locale.ROOT, " %,d deliveries/s: CPU µs per delivery (in the kernel) |", r));
-    }
-    sb.append("\n|---|").append("---|".repeat(table.size())).append('\n');
-    for (var e : bySystem.entrySet()) {
-      sb.append("| ").append(e.getKey()).append(" |");
-      for (int r : table) {
-        JsonObject res = e.getValue().get(r);
-        sb.append(String.format(Locale.ROOT, " %.2f (%.2f) |", res.getDouble("cpuMicrosPerDelivery", Double.NaN),
-            res.getDouble("kernelMicrosPerDelivery", Double.NaN)));
-      }
-      sb.append('\n');
-    }
     return sb.toString();
   }
 

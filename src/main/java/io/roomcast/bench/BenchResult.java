@@ -11,28 +11,21 @@ import java.util.Locale;
 public record BenchResult(String label, int conns, int rooms, double rate, int durationSeconds, long sent, long acked,
     long expected, long delivered, double deliveriesPerSecond, double p50, double p90, double p99, double p999,
     double max, long lost, long duplicated, long outOfOrder, long errors, long refused, long closed,
-    double cpuSeconds, double kernelCpuSeconds, double deliveriesPerCpuSecond, double redisCpuSeconds) {
+    double cpuSeconds, double deliveriesPerCpuSecond, double redisCpuSeconds) {
 
-  static BenchResult of(BenchOptions o, Tally t, double cpuSeconds, double kernelCpuSeconds, boolean cpuMeasured,
-      double redisCpuSeconds) {
+  static BenchResult of(BenchOptions o, Tally t, double cpuSeconds, boolean cpuMeasured, double redisCpuSeconds) {
     double perSecond = t.measured / (double) o.durationSeconds();
     long lost = Math.max(0, t.expected - (t.received - t.duplicated));
     return new BenchResult(o.label(), o.conns(), o.rooms(), o.rate(), o.durationSeconds(), t.sent, t.acked,
         t.expected, t.received, perSecond, ms(t, 50), ms(t, 90), ms(t, 99), ms(t, 99.9),
         t.latency.getMaxValue() / 1000.0, lost, t.duplicated, t.outOfOrder, t.errors, t.refused, t.closed,
-        cpuMeasured ? cpuSeconds : Double.NaN, cpuMeasured ? kernelCpuSeconds : Double.NaN,
+        cpuMeasured ? cpuSeconds : Double.NaN,
         cpuMeasured && cpuSeconds > 0 ? t.measured / cpuSeconds : Double.NaN, redisCpuSeconds);
   }
 
   /** Server CPU time per delivery in microseconds (NaN when not measured). */
   double cpuMicrosPerDelivery() {
     return 1e6 / deliveriesPerCpuSecond;
-  }
-
-  /** The part of {@link #cpuMicrosPerDelivery} the servers spent in the kernel (system time). */
-  double kernelMicrosPerDelivery() {
-    return Double.isNaN(kernelCpuSeconds) || cpuSeconds <= 0 ? Double.NaN
-        : cpuMicrosPerDelivery() * kernelCpuSeconds / cpuSeconds;
   }
 
   /** Redis CPU time per delivery in microseconds (NaN when not measured). */
@@ -59,8 +52,7 @@ public record BenchResult(String label, int conns, int rooms, double rate, int d
     if (!Double.isNaN(cpuSeconds)) {
       row(sb, "server CPU seconds", String.format(Locale.ROOT, "%.2f", cpuSeconds));
       row(sb, "deliveries per CPU-second", String.format(Locale.ROOT, "%.0f", deliveriesPerCpuSecond));
-      row(sb, "server CPU per delivery", String.format(Locale.ROOT, "%.2f µs (%.2f µs of it in the kernel)",
-          cpuMicrosPerDelivery(), kernelMicrosPerDelivery()));
+      row(sb, "server CPU per delivery", String.format(Locale.ROOT, "%.2f µs", cpuMicrosPerDelivery()));
     }
     if (!Double.isNaN(redisCpuSeconds)) {
       row(sb, "Redis CPU seconds", String.format(Locale.ROOT, "%.2f", redisCpuSeconds));
@@ -89,8 +81,6 @@ public record BenchResult(String label, int conns, int rooms, double rate, int d
     put(o, "cpuSeconds", cpuSeconds);
     put(o, "deliveriesPerCpuSecond", deliveriesPerCpuSecond);
     put(o, "cpuMicrosPerDelivery", cpuMicrosPerDelivery());
-    put(o, "kernelCpuSeconds", kernelCpuSeconds);
-    put(o, "kernelMicrosPerDelivery", kernelMicrosPerDelivery());
     put(o, "redisCpuSeconds", redisCpuSeconds);
     put(o, "redisCpuMicrosPerDelivery", redisCpuMicrosPerDelivery());
     return o;

@@ -93,7 +93,7 @@ public final class LoadGenerator {
 
     CpuClock cpu = new CpuClock(options.cpuPids());
     CpuClock redisCpu = new CpuClock(options.redisPids());
-    double[] cpuAtStart = {0, 0};
+    double cpuAtStart = 0;
     double redisAtStart = 0;
     boolean measuring = false;
     long lastMeasured = 0;
@@ -101,7 +101,7 @@ public final class LoadGenerator {
       sleepUntil(tick);
       if (!measuring && System.nanoTime() >= warmupEnd) {
         measuring = true;
-        cpuAtStart = cpu.userAndKernel();
+        cpuAtStart = cpu.seconds();
         redisAtStart = redisCpu.seconds();
       }
       Tally now = sum(shards);
@@ -112,13 +112,11 @@ public final class LoadGenerator {
       lastMeasured = now.measured;
     }
     if (!measuring) {
-      cpuAtStart = cpu.userAndKernel();
+      cpuAtStart = cpu.seconds();
       redisAtStart = redisCpu.seconds();
     }
     sleepUntil(end);
-    double[] cpuAtEnd = cpu.userAndKernel();
-    double cpuSeconds = cpuAtEnd[0] + cpuAtEnd[1] - cpuAtStart[0] - cpuAtStart[1];
-    double kernelSeconds = cpuAtEnd[1] - cpuAtStart[1];
+    double cpuSeconds = cpu.seconds() - cpuAtStart;
     double redisSeconds = options.redisPids().isEmpty() ? Double.NaN : redisCpu.seconds() - redisAtStart;
 
     // the messages sent just before the end are still on their way: wait for them, up to the drain time
@@ -128,8 +126,7 @@ public final class LoadGenerator {
       sleepUntil(System.nanoTime() + 50_000_000L);
       total = sum(shards);
     }
-    BenchResult result = BenchResult.of(options, total, cpuSeconds, kernelSeconds, !options.cpuPids().isEmpty(),
-        redisSeconds);
+    BenchResult result = BenchResult.of(options, total, cpuSeconds, !options.cpuPids().isEmpty(), redisSeconds);
     if (result.lost() > 0) {
       describeLosses(shards);
     }
@@ -196,25 +193,18 @@ public final class LoadGenerator {
       this.pids = pids;
     }
 
-    /** User and kernel (system) time of the processes, in seconds. */
-    double[] userAndKernel() {
-      double[] total = new double[2];
+    double seconds() {
+      double total = 0;
       for (long pid : pids) {
         try {
           String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          total[0] += Long.parseLong(f[11]) / TICKS_PER_SECOND;
-          total[1] += Long.parseLong(f[12]) / TICKS_PER_SECOND;
+          total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
           throw new IllegalStateException("cannot read the CPU time of process " + pid + ": " + e.getMessage());
         }
       }
       return total;
-    }
-
-    double seconds() {
-      double[] t = userAndKernel();
-      return t[0] + t[1];
     }
   }
 

@@ -137,7 +137,6 @@ class LoadGeneratorIT {
       assertThat(result.getLong("delivered")).isEqualTo(result.getLong("expected")).isPositive();
       assertThat(result.getJsonObject("latencyMs").getDouble("p99")).isNotNull();
       assertThat(result.getDouble("cpuSeconds")).isNotNull();
-      assertThat(result.getDouble("kernelCpuSeconds")).isNotNull().isBetween(0.0, result.getDouble("cpuSeconds"));
     }
   }
 }
