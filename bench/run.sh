@@ -6,6 +6,9 @@
 #   bench/run.sh                 the table at 12.5 k and 25 k deliveries/s (about 20 minutes)
 #   bench/run.sh --saturate      also search each system's saturation point (about an hour more)
 #   bench/run.sh --quick         a short smoke run (seconds): checks that everything starts and delivers
+#   bench/run.sh --alternate N   the systems side by side on a noisy machine: all started and warmed up once, then
+#                                measured in turn, N rounds at the first rate of RATES (10 s warm-up per run), so each
+#                                round sees the same minutes; prints each system's median and its ratio to the first
 #
 # Settings (environment): CONNS (1000), ROOMS (20), SIZE (115 bytes of text), WARMUP (150 s: until the JIT has
 # settled, see docs/performance.md), DURATION (20 s),
@@ -28,7 +31,9 @@ PIN=${PIN:-1}
 SYSTEMS=${SYSTEMS:-baseline solo cluster}
 RATES=${RATES:-12500 25000}
 SATURATE=0
+ALTERNATE=0
 if [ "${1:-}" = "--saturate" ]; then SATURATE=1; fi
+if [ "${1:-}" = "--alternate" ]; then ALTERNATE=${2:?rounds}; fi
 if [ "${1:-}" = "--quick" ]; then
   CONNS=${QUICK_CONNS:-100}; ROOMS=5; WARMUP=1; DURATION=2; RATES=${QUICK_RATES:-2000}
 fi
@@ -56,9 +61,11 @@ start_node() {  # port [redis url] -> pid
   echo $!   # called in $( ): the caller adds it to PIDS
 }
 
-run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.json
-  local system=$1 deliveries=$2 urls pids port port2 redis_port redis_pids=""
-  local rate; rate=$(awk -v d="$deliveries" -v c="$CONNS" -v r="$ROOMS" 'BEGIN { printf "%.4f", d / (c * (c / r)) }')
+# a system's URLs, the processes whose CPU is measured, and Redis' (set by start_system)
+declare -A URLS CPU_PIDS REDIS_PIDS
+
+start_system() {  # system
+  local system=$1 pids port port2 redis_port redis_pids=""
   case $system in
     baseline|baselinenative)
       port=$(free_port)
@@ -66,10 +73,11 @@ run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.js
       $SERVER_CPUS java $SERVER_JAVA_OPTS -cp "$JAR" bench/baseline/Broadcast.java "$port" \
         "$([ "$system" = baselinenative ] && echo native)" > "$OUT/$system.log" 2>&1 &
       PIDS+=($!); pids=$!
-      wait_port "$port"; urls="ws://127.0.0.1:$port/ws" ;;
+      wait_port "$port"; URLS[$system]="ws://127.0.0.1:$port/ws" ;;
     solo)
       port=$(free_port); pids=$(start_node "$port")
-      wait_ready "$port"; urls="ws://127.0.0.1:$port/ws" ;;
+      PIDS+=("$pids")
+      wait_ready "$port"; URLS[$system]="ws://127.0.0.1:$port/ws" ;;
     cluster)
       redis_port=$(free_port)
       $SERVER_CPUS redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
@@ -78,20 +86,47 @@ run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.js
       wait_port "$redis_port"
       port=$(free_port); port2=$(free_port)
       pids="$pids,$(start_node "$port" "redis://127.0.0.1:$redis_port"),$(start_node "$port2" "redis://127.0.0.1:$redis_port")"
+      # shellcheck disable=SC2206
+      PIDS+=(${pids//,/ })
       wait_ready "$port"; wait_ready "$port2"
-      urls="ws://127.0.0.1:$port/ws,ws://127.0.0.1:$port2/ws" ;;
+      URLS[$system]="ws://127.0.0.1:$port/ws,ws://127.0.0.1:$port2/ws" ;;
   esac
-  # every process of this system is stopped by cleanup below (nodes started in $( ) could not add themselves)
-  # shellcheck disable=SC2206
-  PIDS+=(${pids//,/ })
+  CPU_PIDS[$system]=$pids
+  REDIS_PIDS[$system]=$redis_pids
+}
+
+measure() {  # system deliveries_per_second warmup_seconds result_file (without .json)
+  local system=$1 deliveries=$2 warmup=$3 result=$4
+  local rate; rate=$(awk -v d="$deliveries" -v c="$CONNS" -v r="$ROOMS" 'BEGIN { printf "%.4f", d / (c * (c / r)) }')
   echo "== $system at $deliveries deliveries/s ($rate messages/s per connection)"
   # shellcheck disable=SC2086
-  $GEN_CPUS java -jar "$JAR" bench --url "$urls" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \
-    --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE" --cpu-pids "$pids" $redis_pids --label "$system@$deliveries" \
-    --out "$OUT/$system-$deliveries.json" > "$OUT/$system-$deliveries.txt" 2>&1 || true
-  tail -n 12 "$OUT/$system-$deliveries.txt"
+  $GEN_CPUS java -jar "$JAR" bench --url "${URLS[$system]}" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \
+    --duration "$DURATION" --warmup "$warmup" --size "$SIZE" --cpu-pids "${CPU_PIDS[$system]}" \
+    ${REDIS_PIDS[$system]} --label "$system@$deliveries" --out "$result.json" > "$result.txt" 2>&1 || true
+  tail -n 12 "$result.txt"
+}
+
+run_system() {  # system deliveries_per_second -> writes $OUT/<system>-<rate>.json
+  start_system "$1"
+  measure "$1" "$2" "$WARMUP" "$OUT/$1-$2"
   cleanup
 }
+
+if [ "$ALTERNATE" -gt 0 ]; then
+  deliveries=${RATES%% *}
+  for system in $SYSTEMS; do start_system "$system"; done
+  for system in $SYSTEMS; do measure "$system" "$deliveries" "$WARMUP" "$OUT/warmup-$system"; done
+  for round in $(seq 1 "$ALTERNATE"); do
+    for system in $SYSTEMS; do
+      mkdir -p "$OUT/$system-$round"
+      measure "$system" "$deliveries" 10 "$OUT/$system-$round/run-$deliveries"
+    done
+  done
+  cleanup
+  # shellcheck disable=SC2086
+  java -cp "$JAR" io.roomcast.bench.BenchReport --compare "$OUT" run "$deliveries" $SYSTEMS
+  exit 0
+fi
 
 for deliveries in $RATES; do
   for system in $SYSTEMS; do

@@ -1,0 +1,63 @@
+package io.roomcast.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roomcast.support.JarNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench/run.sh}, the command behind every number in docs/performance.md, still starts the bare broadcast, one
+ * node and a two-node cluster with Redis, drives each, and prints its tables ({@code --quick}: seconds, no timing
+ * asserted), and its alternating mode measures each system in turn.
+ */
+class BenchScriptIT {
+  @TempDir
+  Path dir;
+
+  private String run(Map<String, String> env, String... args) throws Exception {
+    JarNode.jar();
+    Path log = dir.resolve("run.log");
+    List<String> cmd = new ArrayList<>(List.of("bash", "bench/run.sh"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("OUT", dir.resolve("out-" + args.length).toString());
+    pb.environment().put("PIN", "0");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    boolean ended = p.waitFor(4, TimeUnit.MINUTES);
+    if (!ended) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log);
+    assertThat(ended).as(out).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  @DisplayName("bench/run.sh --quick runs the baseline, one node and the cluster and prints the side-by-side tables")
+  void quickTable() throws Exception {
+    String out = run(Map.of(), "--quick");
+    assertThat(out).contains("| baseline |", "| solo |", "| cluster |")
+        .doesNotContain("NaNx");
+    assertThat(out.lines().filter(l -> l.startsWith("| lost / duplicated / out of order")))
+        .hasSize(3).allMatch(l -> l.endsWith("| 0 / 0 / 0 |"));
+  }
+
+  @Test
+  @DisplayName("bench/run.sh --alternate measures every system in turn and prints medians and ratios")
+  void alternate() throws Exception {
+    String out = run(Map.of("CONNS", "100", "ROOMS", "5", "WARMUP", "1", "DURATION", "2", "RATES", "2000"),
+        "--alternate", "1");
+    assertThat(out).contains("| baseline | 1 |", "| solo | 1 |", "| cluster | 1 |");
+  }
+}
