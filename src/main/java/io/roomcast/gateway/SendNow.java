@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import org.slf4j.Logger;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * passes it. What the socket does not take at once (a full send buffer), and a send that fails, goes to Netty as
  * well, which finishes or fails it as it would have anyway. A frame still held when the channel goes away is released.
  *
- * <p>Only on Netty's native epoll transport; anything else, or {@code -Droomcast.sendNow=false}, keeps
- * {@link WireSocket.Direct}. Everything runs on the channel's event loop.
+ * <p>Only on Netty's native epoll transport and without TLS on the channel; anything else, or
+ * {@code -Droomcast.sendNow=false}, keeps {@link WireSocket.Direct}. Everything runs on the channel's event loop.
  */
 final class SendNow extends WireSocket.Direct {
   private static final Logger LOG = LoggerFactory.getLogger(SendNow.class);
@@ -63,9 +64,13 @@ final class SendNow extends WireSocket.Direct {
     int send(ByteBuf frame) throws IOException;
   }
 
-  /** The sender of an epoll channel's socket, or null (another transport, or Netty changed shape). */
+  /**
+   * The sender of an epoll channel's socket, or null: another transport, Netty changed shape, or TLS on the channel
+   * (bytes sent past the pipeline would skip the encryption; Roomcast's own listener has none, TLS ends at the
+   * ingress, but an embedding server may add it).
+   */
   static Sender senderOf(Channel channel) {
-    if (SOCKET == null || !EPOLL_CHANNEL.isInstance(channel)) {
+    if (SOCKET == null || !EPOLL_CHANNEL.isInstance(channel) || channel.pipeline().get(SslHandler.class) != null) {
       return null;
     }
     try {

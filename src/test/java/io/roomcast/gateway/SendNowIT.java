@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,5 +75,31 @@ class SendNowIT {
     assertThat(Await.result(direct.future())).as("sends directly on epoll").isTrue();
     Await.result(all.future());
     assertThat(got).containsExactly("1", "2", "3", "4", "5", "6", "7x300000", "8");
+  }
+
+  @Test
+  @DisplayName("a connection with TLS keeps Netty's write path (a direct send would skip the encryption)")
+  void notWithTls() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create();
+    Promise<Boolean> direct = Promise.promise();
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(ctx -> {
+      Channel channel = WireSocket.channelOf(ctx.request());
+      ctx.request().toWebSocket().onSuccess(ws -> {
+        WireSocket out = WireSocket.of(channel, ws);
+        direct.complete(out instanceof SendNow);
+        out.write(TextFrame.pooled(Buffer.buffer("over tls"), out.alloc()));
+        out.flush();
+      });
+    });
+    HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
+        .setSsl(true).setKeyCertOptions(cert.keyCertOptions())).requestHandler(router).listen());
+    WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setSsl(true)
+        .setTrustAll(true).setVerifyHost(false));
+    Promise<String> got = Promise.promise();
+    Await.result(client.webSocket().textMessageHandler(got::tryComplete)
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort()).setURI("/ws")));
+    assertThat(Await.result(direct.future())).as("sends directly").isFalse();
+    assertThat(Await.result(got.future())).isEqualTo("over tls");
   }
 }
