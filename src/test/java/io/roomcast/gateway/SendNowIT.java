@@ -11,12 +11,14 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,31 +36,39 @@ class SendNowIT {
     Await.result(vertx.close());
   }
 
-  @Test
-  @DisplayName("an upgraded connection on epoll sends a batch's only frame directly, and every frame arrives in order")
-  void sendsDirectly() {
-    assertThat(vertx.isNativeTransportEnabled()).as("epoll loads on this machine").isTrue();
-    Promise<Boolean> direct = Promise.promise();
+  /** A router that upgrades /ws, tells whether the writer sends directly, and then lets {@code writes} write. */
+  private Router upgrading(Promise<Boolean> direct, BiConsumer<ServerWebSocket, WireSocket> writes) {
     Router router = Router.router(vertx);
     router.get("/ws").handler(ctx -> {
       Channel channel = WireSocket.channelOf(ctx.request());
       ctx.request().toWebSocket().onSuccess(ws -> {
         WireSocket out = WireSocket.of(channel, ws);
         direct.complete(out instanceof SendNow);
-        out.write(TextFrame.pooled(Buffer.buffer("1"), out.alloc()));   // alone in its batch: sent directly
-        out.flush();
-        ws.writeTextMessage("2");                                          // Vert.x's own write
-        out.write(TextFrame.shared(Buffer.buffer("3")).duplicate());       // held ...
-        ws.writeTextMessage("4");                                          // ... and handed over before this one
-        out.flush();
-        out.write(TextFrame.shared(Buffer.buffer("5")).duplicate());       // two in one batch: through Netty
-        out.write(TextFrame.pooled(Buffer.buffer("6"), out.alloc()));
-        out.flush();
-        out.write(TextFrame.shared(Buffer.buffer("7".repeat(300_000))).duplicate());   // more than the socket takes
-        out.flush();
-        out.write(TextFrame.pooled(Buffer.buffer("8"), out.alloc()));
-        out.flush();
+        writes.accept(ws, out);
       });
+    });
+    return router;
+  }
+
+  @Test
+  @DisplayName("an upgraded connection on epoll sends a batch's only frame directly, and every frame arrives in order")
+  void sendsDirectly() {
+    assertThat(vertx.isNativeTransportEnabled()).as("epoll loads on this machine").isTrue();
+    Promise<Boolean> direct = Promise.promise();
+    Router router = upgrading(direct, (ws, out) -> {
+      out.write(TextFrame.pooled(Buffer.buffer("1"), out.alloc()));   // alone in its batch: sent directly
+      out.flush();
+      ws.writeTextMessage("2");                                          // Vert.x's own write
+      out.write(TextFrame.shared(Buffer.buffer("3")).duplicate());       // held ...
+      ws.writeTextMessage("4");                                          // ... and handed over before this one
+      out.flush();
+      out.write(TextFrame.shared(Buffer.buffer("5")).duplicate());       // two in one batch: through Netty
+      out.write(TextFrame.pooled(Buffer.buffer("6"), out.alloc()));
+      out.flush();
+      out.write(TextFrame.shared(Buffer.buffer("7".repeat(300_000))).duplicate());   // more than the socket takes
+      out.flush();
+      out.write(TextFrame.pooled(Buffer.buffer("8"), out.alloc()));
+      out.flush();
     });
     HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
         .setMaxWebSocketFrameSize(1_000_000).setSendBufferSize(8192)).requestHandler(router).listen());
@@ -82,15 +92,9 @@ class SendNowIT {
   void notWithTls() {
     SelfSignedCertificate cert = SelfSignedCertificate.create();
     Promise<Boolean> direct = Promise.promise();
-    Router router = Router.router(vertx);
-    router.get("/ws").handler(ctx -> {
-      Channel channel = WireSocket.channelOf(ctx.request());
-      ctx.request().toWebSocket().onSuccess(ws -> {
-        WireSocket out = WireSocket.of(channel, ws);
-        direct.complete(out instanceof SendNow);
-        out.write(TextFrame.pooled(Buffer.buffer("over tls"), out.alloc()));
-        out.flush();
-      });
+    Router router = upgrading(direct, (ws, out) -> {
+      out.write(TextFrame.pooled(Buffer.buffer("over tls"), out.alloc()));
+      out.flush();
     });
     HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
         .setSsl(true).setKeyCertOptions(cert.keyCertOptions())).requestHandler(router).listen());
