@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -88,10 +87,7 @@ final class SendNow extends WireSocket.Direct {
     return out;
   }
 
-  private final Channel channel;
   private final Sender sender;
-  /** Like the frames {@link WireSocket.Direct} writes: a write that fails (the channel closed) raises no exception. */
-  private final ChannelPromise quiet;
   /** The batch's frame not yet handed to Netty: sent by {@link #flush} unless something else reaches the channel. */
   private ByteBuf held;
   final ChannelOutboundHandlerAdapter guard = new ChannelOutboundHandlerAdapter() {
@@ -126,16 +122,14 @@ final class SendNow extends WireSocket.Direct {
       ByteBuf h = held;
       if (h != null) {
         held = null;
-        ctx.write(h, quiet);
+        ctx.write(h, noPromise);
       }
     }
   };
 
   SendNow(Channel channel, ChannelHandlerContext encoder, Sender sender) {
     super(channel, encoder);
-    this.channel = channel;
     this.sender = sender;
-    this.quiet = new VoidChannelPromise(channel, false);
   }
 
   @Override

@@ -74,9 +74,10 @@ abstract class WireSocket {
   }
 
   static class Direct extends WireSocket {
-    private final Channel channel;
+    final Channel channel;
     private final ChannelHandlerContext encoder;
-    private final ChannelPromise noPromise;
+    /** For every write here: a write that fails (the channel closed) raises no exception in the pipeline. */
+    final ChannelPromise noPromise;
 
     Direct(Channel channel, ChannelHandlerContext encoder) {
       this.channel = channel;
