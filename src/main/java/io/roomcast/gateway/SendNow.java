@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * passes it. What the socket does not take at once (a full send buffer), and a send that fails, goes to Netty as
  * well, which finishes or fails it as it would have anyway. A frame still held when the channel goes away is released.
  *
+ * <p>An event's frame shared by all its recipients is held as it is and sent from its bytes; only when it has to go
+ * to Netty after all does it get a {@link ByteBuf#duplicate()} of its own (Netty moves a frame's read position). So
+ * the direct send allocates nothing per recipient.
+ *
  * <p>Only on Netty's native epoll transport and without TLS on the channel; anything else, or
  * {@code -Droomcast.sendNow=false}, keeps {@link WireSocket.Direct}. Everything runs on the channel's event loop.
  */
@@ -90,6 +94,8 @@ final class SendNow extends WireSocket.Direct {
   private final Sender sender;
   /** The batch's frame not yet handed to Netty: sent by {@link #flush} unless something else reaches the channel. */
   private ByteBuf held;
+  /** {@code held} is an event's shared frame: never moved nor released here, and duplicated for Netty. */
+  private boolean heldShared;
   final ChannelOutboundHandlerAdapter guard = new ChannelOutboundHandlerAdapter() {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -111,18 +117,14 @@ final class SendNow extends WireSocket.Direct {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-      ByteBuf h = held;
-      held = null;
-      if (h != null) {
-        h.release();
+      if (held != null) {
+        drop();
       }
     }
 
     private void handOver(ChannelHandlerContext ctx) {
-      ByteBuf h = held;
-      if (h != null) {
-        held = null;
-        ctx.write(h, noPromise);
+      if (held != null) {
+        ctx.write(take(), noPromise);
       }
     }
   };
@@ -134,31 +136,60 @@ final class SendNow extends WireSocket.Direct {
 
   @Override
   void write(ByteBuf frame) {
-    if (held == null && frame.hasMemoryAddress() && nothingPending()) {
-      held = frame;
-    } else {
+    if (!hold(frame, false)) {
       super.write(frame);   // through the guard, which hands the held frame over first
     }
   }
 
   @Override
+  void writeShared(ByteBuf shared) {
+    if (!hold(shared, true)) {
+      super.write(shared.duplicate());
+    }
+  }
+
+  private boolean hold(ByteBuf frame, boolean shared) {
+    if (held == null && frame.hasMemoryAddress() && nothingPending()) {
+      held = frame;
+      heldShared = shared;
+      return true;
+    }
+    return false;
+  }
+
+  /** The held frame, now the caller's to write or release: a shared frame's own duplicate. */
+  private ByteBuf take() {
+    ByteBuf frame = heldShared ? held.duplicate() : held;
+    held = null;
+    return frame;
+  }
+
+  /** Done with the held frame: released, unless it is shared (the garbage collector frees it). */
+  private void drop() {
+    if (!heldShared) {
+      held.release();
+    }
+    held = null;
+  }
+
+  @Override
   void flush() {
-    ByteBuf frame = held;
-    if (frame != null) {
-      held = null;
+    if (held != null) {
       if (nothingPending() && channel.isActive()) {
+        int sent = 0;
         try {
-          int sent = sender.send(frame);
-          if (sent == frame.readableBytes()) {
-            frame.release();
+          sent = sender.send(held);
+          if (sent == held.readableBytes()) {
+            drop();
             return;
           }
-          frame.skipBytes(sent);
         } catch (IOException e) {
           // Netty meets the same error when it writes the frame, and handles it as it always does
         }
+        super.write(take().skipBytes(sent));
+      } else {
+        super.write(take());
       }
-      super.write(frame);
     }
     super.flush();
   }

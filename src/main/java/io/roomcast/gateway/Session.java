@@ -168,7 +168,7 @@ final class Session {
       close(CloseCode.GOING_AWAY);
       return false;
     }
-    return enqueue(event.wire().duplicate(), event.kind());
+    return enqueue(event.wire(), event.kind());
   }
 
   /**
@@ -185,7 +185,8 @@ final class Session {
    * The one way out to the socket, for events and replies alike: everything counts toward the bound on what may wait
    * for a client. The socket's queue counts as full at half of {@code maxPendingBytes}; what is written while it is
    * full adds up in {@code overflow}, and past the other half the client is closed with 4008. Typing events
-   * ({@code kind} TYPING) are dropped instead while the queue is full; {@code kind} is null for a reply.
+   * ({@code kind} TYPING) are dropped instead while the queue is full; {@code kind} is null for a reply, which is
+   * this connection's own frame, and an event's frame ({@code kind} not null) is shared by all its recipients.
    */
   private boolean enqueue(ByteBuf frame, RoomEvent.Kind kind) {
     // frames written in this batch wait unflushed and count too: flush them first, then ask whether the client reads
@@ -197,8 +198,7 @@ final class Session {
     } else {
       if (kind == RoomEvent.Kind.TYPING) {
         gateway.metrics().typingDropped();
-        frame.release();
-        return false;
+        return false;   // the shared frame stays with its other recipients
       }
       overflow += frame.readableBytes();
       if (overflow > gateway.settings().maxPendingBytes() / 2) {
@@ -208,11 +208,17 @@ final class Session {
         if (kind == RoomEvent.Kind.MESSAGE) {
           gateway.metrics().messageDropped();
         }
-        frame.release();
+        if (kind == null) {
+          frame.release();
+        }
         return false;
       }
     }
-    out.write(frame);
+    if (kind == null) {
+      out.write(frame);
+    } else {
+      out.writeShared(frame);
+    }
     if (!unflushed) {
       unflushed = true;
       gateway.flushLater(this);

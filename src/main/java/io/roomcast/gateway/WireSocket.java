@@ -37,6 +37,14 @@ abstract class WireSocket {
   /** Writes one complete frame (unflushed); the channel releases it once written. */
   abstract void write(ByteBuf frame);
 
+  /**
+   * Writes an event's frame shared by all its recipients ({@link io.roomcast.protocol.TextFrame#shared}), which
+   * stays untouched: what the channel needs of it is a {@link ByteBuf#duplicate()} (its own read position).
+   */
+  void writeShared(ByteBuf shared) {
+    write(shared.duplicate());
+  }
+
   /** The allocator of the socket's channel, for frames built for this connection only. */
   abstract ByteBufAllocator alloc();
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -73,10 +75,65 @@ class SendNowTest {
     assertThat(reply.refCnt()).isZero();
 
     ByteBuf shared = TextFrame.shared(Buffer.buffer("event"));
-    out.write(shared.duplicate());
+    out.writeShared(shared);
     out.flush();
     assertThat(sent).hasSize(2);
     assertThat(sent.get(1)).endsWith("event");
+  }
+
+  @Test
+  @DisplayName("an event's frame shared by its recipients stays whole for the next one, however each of them sent it")
+  void sharedFrameStaysWhole() {
+    ByteBuf shared = TextFrame.shared(Buffer.buffer("event"));
+    int size = shared.readableBytes();
+
+    out.writeShared(shared);   // sent directly
+    out.flush();
+    out.writeShared(shared);   // the batch's second frame: both through Netty
+    out.writeShared(shared);
+    out.flush();
+    takes = 3;                 // a full socket: the rest through Netty
+    out.writeShared(shared);
+    out.flush();
+    takes = -1;                // a failed send
+    out.writeShared(shared);
+    out.flush();
+    out.writeShared(shared);   // held when the channel goes away
+    channel.close();
+
+    String whole = shared.toString(StandardCharsets.UTF_8);
+    assertThat(sent).containsExactly(whole, whole.substring(0, 3));
+    assertThat(throughNetty()).containsExactly(whole, whole, whole.substring(3), whole);
+    assertThat(shared.readerIndex()).isZero();
+    assertThat(shared.readableBytes()).isEqualTo(size);
+  }
+
+  @Test
+  @DisplayName("a shared frame sent directly costs its recipient no duplicate; one that goes through Netty gets one")
+  void noDuplicatePerRecipient() {
+    int[] duplicates = {0};
+    ByteBuf counting = new UnpooledUnsafeDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, 16, 16) {
+      @Override
+      public ByteBuf duplicate() {
+        duplicates[0]++;
+        return super.duplicate();
+      }
+    }.writeBytes("event".getBytes(StandardCharsets.UTF_8));
+    ByteBuf shared = Unpooled.unreleasableBuffer(counting);   // as TextFrame.shared makes it
+
+    for (int i = 0; i < 3; i++) {
+      out.writeShared(shared);
+      out.flush();
+    }
+    assertThat(sent).containsExactly("event", "event", "event");
+    assertThat(duplicates[0]).isZero();
+
+    out.writeShared(shared);
+    out.writeShared(shared);
+    out.flush();
+    assertThat(throughNetty()).containsExactly("event", "event");
+    assertThat(duplicates[0]).isEqualTo(2);
+    counting.release();
   }
 
   @Test
