@@ -14,14 +14,17 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On Netty's native epoll transport (the server's default on Linux) an upgraded connection's writer sends directly on
@@ -89,15 +92,22 @@ class SendNowIT {
 
   @Test
   @DisplayName("a connection with TLS keeps Netty's write path (a direct send would skip the encryption)")
-  void notWithTls() {
-    SelfSignedCertificate cert = SelfSignedCertificate.create();
+  void notWithTls(@TempDir Path dir) throws Exception {
+    // a self-signed key pair from the JDK's keytool (Vert.x's SelfSignedCertificate is deprecated for removal)
+    Path store = dir.resolve("test.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "test", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-validity", "1",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "secret", "-keypass", "secret")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("keytool.log").toFile()).start();
+    assertThat(keytool.waitFor()).as(() -> readQuietly(dir.resolve("keytool.log"))).isZero();
     Promise<Boolean> direct = Promise.promise();
     Router router = upgrading(direct, (ws, out) -> {
       out.write(TextFrame.pooled(Buffer.buffer("over tls"), out.alloc()));
       out.flush();
     });
     HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
-        .setSsl(true).setKeyCertOptions(cert.keyCertOptions())).requestHandler(router).listen());
+        .setSsl(true).setKeyCertOptions(new PfxOptions().setPath(store.toString()).setPassword("secret")))
+        .requestHandler(router).listen());
     WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setSsl(true)
         .setTrustAll(true).setVerifyHost(false));
     Promise<String> got = Promise.promise();
@@ -105,5 +115,13 @@ class SendNowIT {
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort()).setURI("/ws")));
     assertThat(Await.result(direct.future())).as("sends directly").isFalse();
     assertThat(Await.result(got.future())).isEqualTo("over tls");
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 }
