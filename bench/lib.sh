@@ -1,9 +1,13 @@
 # Helpers the benchmark scripts share (sourced, not run).
 
 listening() { { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null && exec 3>&-; }
+# a port below the kernel's range for outgoing connections: a port in that range may be the local end of a connection
+# (the generator's, a node's to Redis) by the time a server binds it, and the bind then fails (address in use)
 free_port() {
-  local p
-  while :; do p=$((20000 + RANDOM % 40000)); listening "$p" || { echo "$p"; return; }; done
+  local p low=32768
+  read -r low _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((low > 11000)) || low=32768
+  while :; do p=$((10000 + RANDOM % (low - 10000))); listening "$p" || { echo "$p"; return; }; done
 }
 wait_ready() {  # port: until GET /health/ready answers 200
   for _ in $(seq 1 300); do

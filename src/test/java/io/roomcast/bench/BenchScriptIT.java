@@ -3,12 +3,15 @@ package io.roomcast.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.JarNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +42,23 @@ class BenchScriptIT {
     }
     String out = Files.readString(log);
     assertThat(ended).as(out).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(p.exitValue()).as(() -> out + serverLogs(dir.resolve("out-" + args.length))).isZero();
     return out;
+  }
+
+  /** The ends of the logs of the processes run.sh started, to tell why one of them did not come up. */
+  private static String serverLogs(Path out) {
+    try (Stream<Path> files = Files.walk(out)) {
+      StringBuilder sb = new StringBuilder();
+      for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        sb.append("\n--- ").append(out.relativize(f)).append(" (last lines)\n")
+            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+      }
+      return sb.toString();
+    } catch (IOException | UncheckedIOException e) {
+      return "\n(server logs not readable: " + e + ")";
+    }
   }
 
   @Test
