@@ -14,13 +14,14 @@ import java.nio.charset.StandardCharsets;
  * <p>An event's frame ({@link #shared}) is built once per node and sent to every recipient as it is: it lives in
  * direct memory (the socket reads it without a copy), and it cannot be released: a recipient whose frame goes through
  * Netty gets a {@link ByteBuf#duplicate()} of it (its own read position over the same bytes; no reference counting, no
- * atomic operation), the direct send reads it in place, and the garbage collector frees it when the last one is gone. A reply for one connection
- * ({@link #pooled}) is built in the connection's pooled allocator and released by the channel once written.
+ * atomic operation), the direct send reads it in place, and the garbage collector frees it when the last one is gone.
+ * A reply for one connection ({@link #pooled}) is built in the connection's pooled allocator and released by the
+ * channel once written.
  */
 public final class TextFrame {
   private TextFrame() {}
 
-  /** An event's frame, shared by all its recipients: never move its read position; write {@code duplicate()}s of it. */
+  /** An event's frame, shared by all its recipients: never move its read position; write duplicates of it. */
   public static ByteBuf shared(Buffer utf8) {
     int n = utf8.length();
     ByteBuffer memory = ByteBuffer.allocateDirect(headerLength(n) + n);
