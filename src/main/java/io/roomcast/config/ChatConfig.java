@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * @param roomCreateWindowSeconds the window of the room-creation quota
  * @param roomIdleExpirySeconds a room without members and messages for this long is deleted; 0: never
  * @param maxPendingBytes bytes queued for a client that does not read before it is closed with 4008
+ * @param writeDelayMs how long what is written to a connection may wait, to go out together with what follows it in
+ *     one write; 0: sent at the end of each event-loop batch
  * @param sendRatePerSecond token-bucket refill rate for a connection's requests
  * @param sendBurst token-bucket capacity for a connection's requests
  * @param rateLimitStrikes refused ({@code rate_limited}) requests tolerated in a burst before closing with 4029;
@@ -84,6 +86,7 @@ public record ChatConfig(
     int roomCreateWindowSeconds,
     int roomIdleExpirySeconds,
     int maxPendingBytes,
+    int writeDelayMs,
     int sendRatePerSecond,
     int sendBurst,
     int rateLimitStrikes,

@@ -22,6 +22,7 @@ public enum Setting {
   ROOM_CREATE_WINDOW_SECONDS("roomCreateWindowSeconds", "CHAT_ROOM_CREATE_WINDOW_SECONDS", 1, 365L * 24 * 3600),
   ROOM_IDLE_EXPIRY_SECONDS("roomIdleExpirySeconds", "CHAT_ROOM_IDLE_EXPIRY_SECONDS", 0, 10L * 365 * 24 * 3600),
   MAX_PENDING_BYTES("maxPendingBytes", "CHAT_MAX_PENDING_BYTES", 4096, 1L << 30),
+  WRITE_DELAY_MS("writeDelayMs", "CHAT_WRITE_DELAY_MS", 0, 1000),
   SEND_RATE_PER_SECOND("sendRatePerSecond", "CHAT_SEND_RATE_PER_SECOND", 1, 1_000_000),
   SEND_BURST("sendBurst", "CHAT_SEND_BURST", 1, 1_000_000),
   RATE_LIMIT_STRIKES("rateLimitStrikes", "CHAT_RATE_LIMIT_STRIKES", 1, 1_000_000),
@@ -77,9 +78,9 @@ public enum Setting {
 
   /** The settings a running node applies when the mounted config file changes; the others need a restart. */
   public static final Set<Setting> LIVE = EnumSet.of(MAX_TEXT_LENGTH, MAX_ROOMS_PER_CONNECTION,
-      MAX_PENDING_BYTES, SEND_RATE_PER_SECOND, SEND_BURST, RATE_LIMIT_STRIKES, API_RATE_PER_SECOND, API_BURST,
-      MAX_CONNECTIONS_PER_USER, MAX_CONNECTIONS_PER_IP, MAX_UPGRADES_PER_SECOND, MAX_UPGRADES_PER_IP_PER_SECOND,
-      ALLOWED_ORIGINS, LOG_LEVEL);
+      MAX_PENDING_BYTES, WRITE_DELAY_MS, SEND_RATE_PER_SECOND, SEND_BURST, RATE_LIMIT_STRIKES, API_RATE_PER_SECOND,
+      API_BURST, MAX_CONNECTIONS_PER_USER, MAX_CONNECTIONS_PER_IP, MAX_UPGRADES_PER_SECOND,
+      MAX_UPGRADES_PER_IP_PER_SECOND, ALLOWED_ORIGINS, LOG_LEVEL);
 
   /** The environment variable naming an optional config file (a mounted ConfigMap) that overrides the defaults. */
   public static final String CONFIG_FILE_ENV = "CHAT_CONFIG_FILE";

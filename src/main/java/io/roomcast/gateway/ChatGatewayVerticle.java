@@ -57,6 +57,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private final Set<Session> sessions = new LinkedHashSet<>();
   private final List<Session> unflushed = new ArrayList<>();
   private io.vertx.core.Handler<Void> flushAll;
+  /** {@link #flushAll} as a timer's handler, for a write delay. */
+  private io.vertx.core.Handler<Long> flushAllLater;
   private RoomRegistry registry;
   private BridgeClient bridge;
   private MessageConsumer<RoomEvent> announcements;
@@ -97,11 +99,14 @@ public final class ChatGatewayVerticle extends VerticleBase {
     });
     flushAll = v -> {
       // the sessions written to since the last batch: each socket flushed once, however many frames it got
+      // counted first: once a client has what a flush sent, the count includes it
+      metrics.socketFlushes(unflushed.size());
       for (int i = 0; i < unflushed.size(); i++) {
         unflushed.get(i).flush();
       }
       unflushed.clear();
     };
+    flushAllLater = t -> flushAll.handle(null);
 
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
     vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
@@ -296,11 +301,17 @@ public final class ChatGatewayVerticle extends VerticleBase {
   /**
    * Flushes {@code session} at the end of the current batch: every task the event loop already has queued (room
    * events, replies) runs first, so a socket that gets several frames in a burst is flushed, and pays its system
-   * call, once.
+   * call, once. With a write delay, the batch is everything this event loop writes for {@code writeDelayMs} from its
+   * first write: one timer per event loop, not per connection, and each connection still flushed once.
    */
   void flushLater(Session session) {
     if (unflushed.isEmpty()) {
-      context.runOnContext(flushAll);
+      int delay = config.writeDelayMs();
+      if (delay > 0) {
+        vertx.setTimer(delay, flushAllLater);
+      } else {
+        context.runOnContext(flushAll);
+      }
     }
     unflushed.add(session);
   }

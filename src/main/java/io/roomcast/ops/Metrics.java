@@ -33,6 +33,7 @@ public final class Metrics {
   private final AtomicInteger subscriptions = new AtomicInteger();
   private final Counter messagesIn;
   private final Counter messagesOut;
+  private final Counter socketFlushes;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
   private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
@@ -124,6 +125,9 @@ public final class Metrics {
         .register(registry);
     messagesOut = Counter.builder("roomcast_messages_out")
         .description("Message events written to client sockets").register(registry);
+    socketFlushes = Counter.builder("roomcast_socket_flushes")
+        .description("Flushes of client sockets, each sending every frame its connection got since the one before")
+        .register(registry);
     for (CloseCode code : CloseCode.values()) {
       closes.put(code, Counter.builder("roomcast_closes").tag("code", String.valueOf(code.code()))
           .description("Connections the server closed, by close code").register(registry));
@@ -199,6 +203,10 @@ public final class Metrics {
 
   public void messagesOut(int count) {
     messagesOut.increment(count);
+  }
+
+  public void socketFlushes(int count) {
+    socketFlushes.increment(count);
   }
 
   public void closed(CloseCode code) {
