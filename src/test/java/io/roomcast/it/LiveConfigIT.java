@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.JarNode;
-import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -26,25 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveConfigIT extends NodeTest {
   @TempDir Path dir;
 
-  /** Replaces the file the way the kubelet does: a new file renamed over the old one. */
-  private void write(Path file, String json) throws IOException {
-    Path tmp = dir.resolve("next.json");
-    Files.writeString(tmp, json);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private Path startWith(String json) throws IOException {
-    Path file = dir.resolve("config.json");
-    write(file, json);
-    node = TestNode.start(Map.of("CHAT_CONFIG_FILE", file.toString(), "CHAT_CONFIG_SCAN_SECONDS", "1"));
-    return file;
-  }
-
-  private void awaitReloads(int applied) {
-    Await.until(applied + " applied reloads", Duration.ofSeconds(10),
-        () -> node.metric("roomcast_config_reloads_total{result=\"applied\"}") == applied);
-  }
-
   private static String send(WsClient c, int length) {
     JsonObject reply = c.request(new JsonObject().put("type", "send").put("room", "live").put("text", "x".repeat(length)));
     return reply.getString("type").equals("ok") ? "ok" : reply.getString("code");
@@ -53,17 +31,17 @@ class LiveConfigIT extends NodeTest {
   @Test
   @DisplayName("a changed text limit applies without a restart; a broken file keeps the old values")
   void textLimit() throws IOException {
-    Path file = startWith("{\"maxTextLength\": 10}");
+    Path file = startWithConfigFile(dir, "{\"maxTextLength\": 10}");
     try (WsClient c = WsClient.connect(client, node.port(), "ann")) {
       c.join("live");
       assertThat(send(c, 11)).isEqualTo("text_too_long");
 
-      write(file, "{\"maxTextLength\": 20}");
+      rewrite(file, "{\"maxTextLength\": 20}");
       awaitReloads(1);
       assertThat(send(c, 11)).isEqualTo("ok");
       assertThat(send(c, 21)).isEqualTo("text_too_long");
 
-      write(file, "{\"maxTextLength\": ");
+      rewrite(file, "{\"maxTextLength\": ");
       Await.until("the broken file to be seen", Duration.ofSeconds(10),
           () -> node.metric("roomcast_config_reloads_total{result=\"rejected\"}") == 1.0);
       assertThat(send(c, 11)).as("the previous values stay").isEqualTo("ok");
@@ -74,12 +52,12 @@ class LiveConfigIT extends NodeTest {
   @Test
   @DisplayName("a lowered rate limit applies to connections already open")
   void rateLimitOnOpenConnections() throws IOException {
-    Path file = startWith("{\"sendBurst\": 1000, \"sendRatePerSecond\": 1000}");
+    Path file = startWithConfigFile(dir, "{\"sendBurst\": 1000, \"sendRatePerSecond\": 1000}");
     try (WsClient c = WsClient.connect(client, node.port(), "ann")) {
       for (int i = 0; i < 20; i++) {
         c.expect("rooms", new JsonObject().put("type", "rooms"));
       }
-      write(file, "{\"sendBurst\": 2, \"sendRatePerSecond\": 1, \"rateLimitStrikes\": 100}");
+      rewrite(file, "{\"sendBurst\": 2, \"sendRatePerSecond\": 1, \"rateLimitStrikes\": 100}");
       awaitReloads(1);
       int refused = 0;
       for (int i = 0; i < 6; i++) {
@@ -94,7 +72,7 @@ class LiveConfigIT extends NodeTest {
   @Test
   @DisplayName("a lowered maxPendingBytes applies to connections already open: a client that stops reading is cut off")
   void queueLimitOnOpenConnections() throws IOException {
-    Path file = startWith("{\"maxPendingBytes\": 1073741824, \"sendBurst\": 100000, \"sendRatePerSecond\": 100000}");
+    Path file = startWithConfigFile(dir, "{\"maxPendingBytes\": 1073741824, \"sendBurst\": 100000, \"sendRatePerSecond\": 100000}");
     WebSocketClient small = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(8192)
         .setMaxFrameSize(1 << 24).setMaxMessageSize(1 << 24));
     try (WsClient writer = WsClient.connect(small, node.port(), "writer")) {
@@ -104,7 +82,7 @@ class LiveConfigIT extends NodeTest {
       }
       writer.expect("history", new JsonObject().put("type", "history").put("room", "big").put("limit", 1));
       WsClient reader = WsClient.connect(small, node.port(), "reader");
-      write(file, "{\"maxPendingBytes\": 65536, \"sendBurst\": 100000, \"sendRatePerSecond\": 100000}");
+      rewrite(file, "{\"maxPendingBytes\": 65536, \"sendBurst\": 100000, \"sendRatePerSecond\": 100000}");
       awaitReloads(1);
       reader.pause();
       JsonObject history = new JsonObject().put("type", "history").put("room", "big").put("limit", 100);
@@ -121,12 +99,12 @@ class LiveConfigIT extends NodeTest {
   @Test
   @DisplayName("a changed origin allow-list applies to the next upgrade")
   void originsLive() throws IOException {
-    Path file = startWith("{\"allowedOrigins\": \"https://old.example\"}");
+    Path file = startWithConfigFile(dir, "{\"allowedOrigins\": \"https://old.example\"}");
     Map<String, String> old = Map.of("Origin", "https://old.example");
     Map<String, String> fresh = Map.of("Origin", "https://new.example");
     WsClient.connect(client, node.port(), "/ws?user=a", old).close();
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=b", fresh)).isEqualTo(403);
-    write(file, "{\"allowedOrigins\": \"https://new.example\"}");
+    rewrite(file, "{\"allowedOrigins\": \"https://new.example\"}");
     awaitReloads(1);
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=c", old)).isEqualTo(403);
     WsClient.connect(client, node.port(), "/ws?user=d", fresh).close();
@@ -136,12 +114,12 @@ class LiveConfigIT extends NodeTest {
   @DisplayName("the log level is live; settings that need a restart are logged as such and keep their values")
   void logLevelAndRestartSettings() throws IOException {
     Path file = dir.resolve("jar-config.json");
-    write(file, "{\"logLevel\": \"WARN\", \"allowedOrigins\": \"https://chat.example.com\"}");
+    rewrite(file, "{\"logLevel\": \"WARN\", \"allowedOrigins\": \"https://chat.example.com\"}");
     try (JarNode jar = JarNode.start(dir.resolve("jar"), Map.of("CHAT_CONFIG_FILE", file.toString(),
         "CHAT_CONFIG_SCAN_SECONDS", "1"))) {
       assertThat(WsClient.refusedStatus(client, jar.port(), "/ws?user=x", Map.of("Origin", "https://quiet.example")))
           .isEqualTo(403);
-      write(file, "{\"logLevel\": \"INFO\", \"allowedOrigins\": \"https://chat.example.com\", "
+      rewrite(file, "{\"logLevel\": \"INFO\", \"allowedOrigins\": \"https://chat.example.com\", "
           + "\"historySize\": 5, \"presenceTtlSeconds\": 7}");
       Await.until("the change to be logged", Duration.ofSeconds(10), () -> jar.log().contains("config file changed"));
       assertThat(WsClient.refusedStatus(client, jar.port(), "/ws?user=x", Map.of("Origin", "https://loud.example")))

@@ -10,6 +10,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -20,9 +21,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProtocolIT extends ProtocolContract {
   private TestNode node;
 
+  /** Settings the node starts with, by environment name: none here, a variant's own in a subclass. */
+  protected Map<String, String> settings() {
+    return Map.of();
+  }
+
   @BeforeAll
   void startNode() {
-    node = TestNode.start();
+    node = TestNode.start(settings());
   }
 
   @AfterAll

@@ -2,17 +2,12 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.support.Await;
 import io.roomcast.support.Http;
-import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +25,6 @@ class WriteDelayIT extends NodeTest {
 
   @TempDir Path dir;
 
-  private Path startWith(String json) throws IOException {
-    Path file = dir.resolve("config.json");
-    Files.writeString(file, json);
-    node = TestNode.start(Map.of("CHAT_CONFIG_FILE", file.toString(), "CHAT_CONFIG_SCAN_SECONDS", "1"));
-    return file;
-  }
-
   /** Posts a message to {@code room} through the HTTP API (no socket of its own); returns its id. */
   private String post(String room, String text) {
     HttpResponse<String> r = Http.post(node.port(), "/api/rooms/" + room + "/messages",
@@ -52,14 +40,11 @@ class WriteDelayIT extends NodeTest {
   @Test
   @DisplayName("raised while running, the delay sends the events a connection gets within it in one write, in order")
   void batchesLive() throws IOException {
-    Path file = startWith("{\"writeDelayMs\": 0}");
+    Path file = startWithConfigFile(dir, "{\"writeDelayMs\": 0}");
     try (WsClient ann = WsClient.connect(client, node.port(), "ann")) {
       ann.join("batch");
-      Path next = dir.resolve("next.json");
-      Files.writeString(next, "{\"writeDelayMs\": " + DELAY + "}");
-      Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      Await.until("the new delay applied", Duration.ofSeconds(10),
-          () -> node.metric("roomcast_config_reloads_total{result=\"applied\"}") == 1.0);
+      rewrite(file, "{\"writeDelayMs\": " + DELAY + "}");
+      awaitReloads(1);
       ann.drain();   // nothing is still on its way to ann
 
       double before = flushes();
@@ -79,7 +64,7 @@ class WriteDelayIT extends NodeTest {
   @Test
   @DisplayName("events waiting out the delay reach the client before the server closes its connection")
   void closeSendsWhatWaits() throws IOException {
-    startWith("{\"writeDelayMs\": " + DELAY + ", \"maxFrameBytes\": 2048}");
+    startWithConfigFile(dir, "{\"writeDelayMs\": " + DELAY + ", \"maxFrameBytes\": 2048}");
     try (WsClient bob = WsClient.connect(client, node.port(), "bob")) {
       bob.join("closing");
       bob.drain();
