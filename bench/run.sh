@@ -13,7 +13,8 @@
 # Settings (environment): CONNS (1000), ROOMS (20), SIZE (115 bytes of text), WARMUP (150 s: until the JIT has
 # settled, see docs/performance.md), DURATION (20 s),
 # PIN (1: servers and Redis on CPU 0, the generator on CPU 1; 0: no pinning), SERVER_JAVA_OPTS, SYSTEMS
-# ("baseline solo cluster"; also "baselinenative": the baseline on Vert.x's native transport), RATES (deliveries/s,
+# ("baseline solo cluster"; also "baselinenative": the baseline on Vert.x's native transport, and "baselinecluster": two
+# baseline processes sharing rooms through one Redis, on the servers' CPUs like the cluster), RATES (deliveries/s,
 # "12500 25000"), OUT (bench/results/<time>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,11 +62,19 @@ start_node() {  # port [redis url] -> pid
   echo $!   # called in $( ): the caller adds it to PIDS
 }
 
+start_redis() {  # -> REDIS_PORT, REDIS_PID (in PIDS)
+  REDIS_PORT=$(free_port)
+  $SERVER_CPUS redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$OUT" > "$OUT/redis-$REDIS_PORT.log" 2>&1 &
+  REDIS_PID=$!; PIDS+=("$REDIS_PID")
+  wait_port "$REDIS_PORT"
+}
+
 # a system's URLs, the processes whose CPU is measured, and Redis' (set by start_system)
 declare -A URLS CPU_PIDS REDIS_PIDS
 
 start_system() {  # system
-  local system=$1 pids port port2 redis_port redis_pids=""
+  local system=$1 pids port port2 p redis_port redis_pids=""
   case $system in
     baseline|baselinenative)
       port=$(free_port)
@@ -78,12 +87,19 @@ start_system() {  # system
       port=$(free_port); pids=$(start_node "$port")
       PIDS+=("$pids")
       wait_ready "$port"; URLS[$system]="ws://127.0.0.1:$port/ws" ;;
+    baselinecluster)
+      start_redis; pids=$REDIS_PID; redis_pids="--redis-pids $REDIS_PID"
+      port=$(free_port); port2=$(free_port)
+      for p in "$port" "$port2"; do
+        # shellcheck disable=SC2086
+        $SERVER_CPUS java $SERVER_JAVA_OPTS -cp "$JAR" bench/baseline/Broadcast.java "$p" \
+          "redis://127.0.0.1:$REDIS_PORT" > "$OUT/$system-$p.log" 2>&1 &
+        PIDS+=($!); pids="$pids,$!"
+      done
+      wait_port "$port"; wait_port "$port2"
+      URLS[$system]="ws://127.0.0.1:$port/ws,ws://127.0.0.1:$port2/ws" ;;
     cluster)
-      redis_port=$(free_port)
-      $SERVER_CPUS redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-        --dir "$OUT" > "$OUT/redis.log" 2>&1 &
-      PIDS+=($!); pids=$!; redis_pids="--redis-pids $!"
-      wait_port "$redis_port"
+      start_redis; pids=$REDIS_PID; redis_pids="--redis-pids $REDIS_PID"; redis_port=$REDIS_PORT
       port=$(free_port); port2=$(free_port)
       pids="$pids,$(start_node "$port" "redis://127.0.0.1:$redis_port"),$(start_node "$port2" "redis://127.0.0.1:$redis_port")"
       # shellcheck disable=SC2206
