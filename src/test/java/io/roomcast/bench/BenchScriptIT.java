@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bench/run.sh}, the command behind every number in docs/performance.md, still starts the bare broadcast, one
  * node and a two-node cluster with Redis, drives each, and prints its tables ({@code --quick}: seconds, no timing
  * asserted), and its alternating mode measures each system in turn, the bare broadcast sharing rooms through Redis
- * (the floor a Redis cluster is measured against) among them.
+ * (what a Redis cluster of Roomcast is held against) among them.
  */
 class BenchScriptIT {
   @TempDir
