@@ -1,6 +1,8 @@
 package io.roomcast.bridge;
 
 import io.roomcast.bus.Addresses;
+import io.roomcast.bus.BridgeAnswer;
+import io.roomcast.bus.BridgeCall;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.RoomEvent;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker's side of the event bus, one per node: takes the gateways' {@link BridgeRequest}s on
- * {@link Addresses#BRIDGE}, answers each through its {@link Broker} (every request type has its method, see
- * {@link BridgeRequest.Visitor}; a request that fails unexpectedly is answered {@code internal}, never left to time out),
+ * {@link Addresses#BRIDGE} (plain, answered as the message's reply, or in a {@link BridgeCall}, answered with a
+ * {@link BridgeAnswer} to the caller's address), answers each through its {@link Broker} (every request type has its
+ * method, see {@link BridgeRequest.Visitor}; a request that fails unexpectedly is answered {@code internal}, never left to time out),
  * refuses requests with {@code unavailable} at once while the broker is not ready, maps refusals to protocol error codes
  * (by number), and publishes the broker's events to the gateways.
  */
@@ -51,11 +54,14 @@ public final class BridgeVerticle extends VerticleBase
   }
 
   private void handle(Message<Object> msg) {
+    // a gateway's call (answered to its address) or a plain request (answered as the message's reply)
+    BridgeCall call = msg.body() instanceof BridgeCall c ? c : null;
+    Object body = call != null ? call.request() : msg.body();
     // every BridgeRequest has its visitor method (the compiler checks it); anything else is refused, not left to
     // time out on the sender's side
-    if (!(msg.body() instanceof BridgeRequest request)) {
-      msg.fail(ErrorCode.BAD_REQUEST.number(), "not a bridge request: "
-          + (msg.body() == null ? "null" : msg.body().getClass().getSimpleName()));
+    if (!(body instanceof BridgeRequest request)) {
+      refuse(msg, call, ErrorCode.BAD_REQUEST.number(), "not a bridge request: "
+          + (body == null ? "null" : body.getClass().getSimpleName()));
       return;
     }
     Future<? extends BridgeReply> reply;
@@ -71,14 +77,26 @@ public final class BridgeVerticle extends VerticleBase
     }
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
-        msg.reply(ar.result());
+        if (call == null) {
+          msg.reply(ar.result());
+        } else {
+          vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), ar.result(), 0, null));
+        }
       } else if (ar.cause() instanceof BrokerException refused) {
-        msg.fail(refused.code().number(), refused.getMessage());
+        refuse(msg, call, refused.code().number(), refused.getMessage());
       } else {
         LOG.error("broker request {} failed", request.getClass().getSimpleName(), ar.cause());
-        msg.fail(ErrorCode.INTERNAL.number(), "internal error");
+        refuse(msg, call, ErrorCode.INTERNAL.number(), "internal error");
       }
     });
+  }
+
+  private void refuse(Message<Object> msg, BridgeCall call, int code, String message) {
+    if (call == null) {
+      msg.fail(code, message);
+    } else {
+      vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), null, code, message));
+    }
   }
 
   @Override

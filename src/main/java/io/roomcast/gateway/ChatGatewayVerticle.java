@@ -87,7 +87,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = new RoomRegistry(vertx, metrics);
-    bridge = new BridgeClient(vertx.eventBus(), config.bridgeTimeoutMs());
+    bridge = new BridgeClient(vertx, config.bridgeTimeoutMs());
     announcements = vertx.eventBus().localConsumer(Addresses.ROOMS, m -> {
       for (Session s : sessions) {
         try {

@@ -27,7 +27,7 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, state, new BridgeClient(vertx.eventBus(), config.bridgeTimeoutMs()), registryName);
+    OpsRoutes.mount(router, state, new BridgeClient(vertx, config.bridgeTimeoutMs()), registryName);
     ChatGatewayVerticle.jsonRefusals(router);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
         .setHttp2ClearTextEnabled(false)).requestHandler(router);

@@ -2,6 +2,7 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.bus.BridgeCall;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.support.Await;
 import io.roomcast.support.RedisServer;
@@ -52,7 +53,8 @@ class DeduplicationIT extends NodeTest {
 
     @Override
     public void handle(DeliveryContext<Object> dc) {
-      if (release.get() == null && dc.body() instanceof BridgeRequest.Join j && j.user().equals(user)) {
+      Object body = dc.body() instanceof BridgeCall call ? call.request() : dc.body();
+      if (release.get() == null && body instanceof BridgeRequest.Join j && j.user().equals(user)) {
         Context sender = Vertx.currentContext();
         // queued on the sender's context: it runs after the room events already queued there
         release.set(() -> sender.runOnContext(v -> dc.next()));
