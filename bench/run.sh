@@ -74,7 +74,7 @@ start_redis() {  # -> REDIS_PORT, REDIS_PID (in PIDS)
 declare -A URLS CPU_PIDS REDIS_PIDS
 
 start_system() {  # system
-  local system=$1 pids port port2 p redis_port redis_pids=""
+  local system=$1 pids port port2 p redis_pids=""
   case $system in
     baseline|baselinenative)
       port=$(free_port)
@@ -99,9 +99,9 @@ start_system() {  # system
       wait_port "$port"; wait_port "$port2"
       URLS[$system]="ws://127.0.0.1:$port/ws,ws://127.0.0.1:$port2/ws" ;;
     cluster)
-      start_redis; pids=$REDIS_PID; redis_pids="--redis-pids $REDIS_PID"; redis_port=$REDIS_PORT
+      start_redis; pids=$REDIS_PID; redis_pids="--redis-pids $REDIS_PID"
       port=$(free_port); port2=$(free_port)
-      pids="$pids,$(start_node "$port" "redis://127.0.0.1:$redis_port"),$(start_node "$port2" "redis://127.0.0.1:$redis_port")"
+      pids="$pids,$(start_node "$port" "redis://127.0.0.1:$REDIS_PORT"),$(start_node "$port2" "redis://127.0.0.1:$REDIS_PORT")"
       # shellcheck disable=SC2206
       PIDS+=(${pids//,/ })
       wait_ready "$port"; wait_ready "$port2"

@@ -60,7 +60,7 @@ public final class BridgeVerticle extends VerticleBase
     // every BridgeRequest has its visitor method (the compiler checks it); anything else is refused, not left to
     // time out on the sender's side
     if (!(body instanceof BridgeRequest request)) {
-      refuse(msg, call, ErrorCode.BAD_REQUEST.number(), "not a bridge request: "
+      answer(msg, call, null, ErrorCode.BAD_REQUEST.number(), "not a bridge request: "
           + (body == null ? "null" : body.getClass().getSimpleName()));
       return;
     }
@@ -77,25 +77,24 @@ public final class BridgeVerticle extends VerticleBase
     }
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
-        if (call == null) {
-          msg.reply(ar.result());
-        } else {
-          vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), ar.result(), 0, null));
-        }
+        answer(msg, call, ar.result(), 0, null);
       } else if (ar.cause() instanceof BrokerException refused) {
-        refuse(msg, call, refused.code().number(), refused.getMessage());
+        answer(msg, call, null, refused.code().number(), refused.getMessage());
       } else {
         LOG.error("broker request {} failed", request.getClass().getSimpleName(), ar.cause());
-        refuse(msg, call, ErrorCode.INTERNAL.number(), "internal error");
+        answer(msg, call, null, ErrorCode.INTERNAL.number(), "internal error");
       }
     });
   }
 
-  private void refuse(Message<Object> msg, BridgeCall call, int code, String message) {
-    if (call == null) {
-      msg.fail(code, message);
+  /** {@code reply}, or (reply null) a refusal: to the call's address, or as the plain request's reply. */
+  private void answer(Message<Object> msg, BridgeCall call, BridgeReply reply, int code, String message) {
+    if (call != null) {
+      vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), reply, code, message));
+    } else if (reply != null) {
+      msg.reply(reply);
     } else {
-      vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), null, code, message));
+      msg.fail(code, message);
     }
   }
 

@@ -90,6 +90,11 @@ class BridgeClientTest {
     vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), reply, code, message));
   }
 
+  /** What {@code asked} failed with, once it has. */
+  private static Throwable failure(Future<?> asked) {
+    return Await.result(asked.transform(ar -> Future.succeededFuture(ar.cause())));
+  }
+
   private static BridgeRequest.Members members(String room) {
     return new BridgeRequest.Members(room);
   }
@@ -125,7 +130,7 @@ class BridgeClientTest {
     Future<BridgeReply.UserList> asked = onLoop(() -> client.ask(members("r")));
     Await.until("the call", Duration.ofSeconds(10), () -> calls.size() == 1);
     answer(calls.get(0), null, ErrorCode.RATE_LIMITED.number(), "slow down");
-    Throwable err = Await.result(asked.transform(ar -> Future.succeededFuture(ar.cause())));
+    Throwable err = failure(asked);
     assertThat(BridgeClient.refusal(err)).isEqualTo(new BridgeClient.Refusal(ErrorCode.RATE_LIMITED, "slow down"));
   }
 
@@ -135,7 +140,7 @@ class BridgeClientTest {
     startClient(60_000);
     Future<BridgeReply.UserList> asked = onLoop(() -> client.ask(members("r")));
     // Await.result gives up after 30 s, half the timeout: only an immediate failure passes
-    Throwable err = Await.result(asked.transform(ar -> Future.succeededFuture(ar.cause())));
+    Throwable err = failure(asked);
     assertThat(err).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) err).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
     assertThat(BridgeClient.refusal(err).code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -147,7 +152,7 @@ class BridgeClientTest {
     startClient(100);
     standInBridge();
     Future<BridgeReply.UserList> asked = onLoop(() -> client.ask(members("late")));
-    Throwable err = Await.result(asked.transform(ar -> Future.succeededFuture(ar.cause())));
+    Throwable err = failure(asked);
     assertThat(((ReplyException) err).failureType()).isEqualTo(ReplyFailure.TIMEOUT);
     assertThat(BridgeClient.refusal(err).code()).isEqualTo(ErrorCode.UNAVAILABLE);
 
