@@ -124,7 +124,10 @@ public final class BenchReport {
         "%n| variant (%s, %,d deliveries/s) | runs | deliveries per CPU-s, median (all) | ratio | p99 ms, median |"
             + " lost |%n|---|---|---|---|---|---|%n", system, deliveries));
     double first = Double.NaN;
+    Map<String, Map<Integer, Goals.Outcome>> outcomes = new TreeMap<>();
+    List<Goals.Outcome> all = new ArrayList<>();
     for (var e : byLabel.entrySet()) {
+      e.getValue().forEach(r -> all.add(Goals.Outcome.of(r, deliveries)));
       if (e.getValue().isEmpty()) {
         sb.append("| ").append(e.getKey()).append(" | 0 | (no result) | | | |\n");
         continue;
@@ -135,12 +138,17 @@ public final class BenchReport {
           .map(r -> r.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", Double.NaN)).sorted().toList();
       long lost = e.getValue().stream().mapToLong(r -> r.getLong("lost", 0L)).sum();
       double median = perCpu.get(perCpu.size() / 2);
+      outcomes.put(e.getKey(), Map.of(deliveries, new Goals.Outcome(median, p99.get(p99.size() / 2),
+          e.getValue().stream().allMatch(r -> Goals.Outcome.of(r, deliveries).held()), 0)));
       if (Double.isNaN(first)) {
         first = median;
       }
       sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f (%s) | %.2fx | %.1f | %d |%n", e.getKey(), perCpu.size(),
           median, perCpu.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList(), median / first,
           p99.get(p99.size() / 2), lost));
+    }
+    if (outcomes.containsKey("baseline")) {
+      sb.append(Goals.table(outcomes, all));
     }
     return sb.toString();
   }
@@ -173,6 +181,14 @@ public final class BenchReport {
       }
       sb.append(" ").append(saturation(e.getValue())).append(" |\n");
     }
+    Map<String, Map<Integer, Goals.Outcome>> outcomes = new TreeMap<>();
+    List<Goals.Outcome> all = new ArrayList<>();
+    bySystem.forEach((system, results) -> results.forEach((rate, r) -> {
+      Goals.Outcome o = Goals.Outcome.of(r, rate);
+      outcomes.computeIfAbsent(system, k -> new TreeMap<>()).put(rate, o);
+      all.add(o);
+    }));
+    sb.append(Goals.table(outcomes, all));
     return sb.toString();
   }
 
@@ -181,9 +197,7 @@ public final class BenchReport {
     int best = -1;
     int firstFailed = -1;
     for (var e : runs.entrySet()) {
-      JsonObject r = e.getValue();
-      boolean held = r.getDouble("deliveriesPerSecond", 0.0) >= 0.95 * e.getKey() && r.getLong("lost", 1L) == 0
-          && r.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", 1e9) < 100;
+      boolean held = Goals.Outcome.of(e.getValue(), e.getKey()).held();
       if (held && firstFailed < 0) {
         best = e.getKey();
       } else if (!held && firstFailed < 0) {

@@ -39,6 +39,7 @@ public final class HeapReport {
         .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(30)
         .forEach(e -> System.out.printf(Locale.ROOT, "| `%s` | %.2f | %.0f |%n", e.getKey(),
             e.getValue()[0] / (double) conns, e.getValue()[1] / (double) conns));
+    System.out.print(Goals.heap(total / (double) conns));
   }
 
   /** class name -> {instances, bytes} */
