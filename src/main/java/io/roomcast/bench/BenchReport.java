@@ -127,7 +127,8 @@ public final class BenchReport {
     Map<String, Map<Integer, Goals.Outcome>> outcomes = new TreeMap<>();
     List<Goals.Outcome> all = new ArrayList<>();
     for (var e : byLabel.entrySet()) {
-      e.getValue().forEach(r -> all.add(Goals.Outcome.of(r, deliveries)));
+      List<Goals.Outcome> each = e.getValue().stream().map(r -> Goals.Outcome.of(r, deliveries)).toList();
+      all.addAll(each);
       if (e.getValue().isEmpty()) {
         sb.append("| ").append(e.getKey()).append(" | 0 | (no result) | | | |\n");
         continue;
@@ -138,8 +139,9 @@ public final class BenchReport {
           .map(r -> r.getJsonObject("latencyMs", new JsonObject()).getDouble("p99", Double.NaN)).sorted().toList();
       long lost = e.getValue().stream().mapToLong(r -> r.getLong("lost", 0L)).sum();
       double median = perCpu.get(perCpu.size() / 2);
+      // the label's median run stands for it; it carried the load only if every run did
       outcomes.put(e.getKey(), Map.of(deliveries, new Goals.Outcome(median, p99.get(p99.size() / 2),
-          e.getValue().stream().allMatch(r -> Goals.Outcome.of(r, deliveries).held()), 0)));
+          each.stream().allMatch(Goals.Outcome::held), each.stream().mapToLong(Goals.Outcome::faults).sum())));
       if (Double.isNaN(first)) {
         first = median;
       }
