@@ -223,10 +223,42 @@ public final class MemoryBroker implements Broker {
 
   private record KeyExpiry(String key, long expiresAt) {}
 
-  private record Stored(MessageId id, StoredMessage message) {}
+  /**
+   * A retained message, in as few objects as it can be: at the default history (1000 messages a room) a busy room's
+   * messages stay for tens of seconds, so every young collection copies them while they are young (in a 256 MiB
+   * heap at 25 k deliveries/s, about 6 MiB of survivors, most of a young pause). The id's string and the
+   * {@link StoredMessage} are made only when history or a resume reads the entry; the user's name is the sender's.
+   */
+  private static final class Entry {
+    final long millis;
+    final long seq;
+    final long ts;
+    final String user;
+    final String text;
+
+    Entry(MessageId id, String user, String text, long ts) {
+      this.millis = id.millis();
+      this.seq = id.seq();
+      this.user = user;
+      this.text = text;
+      this.ts = ts;
+    }
+
+    boolean before(MessageId id) {
+      return millis < id.millis() || millis == id.millis() && seq < id.seq();
+    }
+
+    boolean is(MessageId id) {
+      return millis == id.millis() && seq == id.seq();
+    }
+
+    StoredMessage message() {
+      return new StoredMessage(millis + "-" + seq, user, text, ts);
+    }
+  }
 
   private static final class Room {
-    final ArrayDeque<Stored> history = new ArrayDeque<>();
+    final ArrayDeque<Entry> history = new ArrayDeque<>();
     final Map<String, Set<String>> presence = new LinkedHashMap<>();
     final Map<String, String> idByKey = new HashMap<>();
     final ArrayDeque<KeyExpiry> keyExpiry = new ArrayDeque<>();
@@ -237,8 +269,8 @@ public final class MemoryBroker implements Broker {
     StoredMessage append(String user, String text, long now, int capacity, long cutoff) {
       last = MessageId.next(last, now);
       StoredMessage m = new StoredMessage(last.toString(), user, text, now);
-      history.addLast(new Stored(last, m));
-      while (history.size() > capacity || history.peekFirst().message().ts() < cutoff) {
+      history.addLast(new Entry(last, user, text, now));
+      while (history.size() > capacity || history.peekFirst().ts < cutoff) {
         history.removeFirst();
       }
       return m;
@@ -253,14 +285,14 @@ public final class MemoryBroker implements Broker {
     /** Up to {@code limit} retained messages older than {@code before} (all when null), oldest first. */
     List<StoredMessage> page(MessageId before, int limit, long cutoff) {
       List<StoredMessage> out = new ArrayList<>(Math.min(limit, history.size()));
-      Iterator<Stored> newestFirst = history.descendingIterator();
+      Iterator<Entry> newestFirst = history.descendingIterator();
       while (newestFirst.hasNext() && out.size() < limit) {
-        Stored s = newestFirst.next();
-        if (s.message().ts() < cutoff) {
+        Entry e = newestFirst.next();
+        if (e.ts < cutoff) {
           break;
         }
-        if (before == null || s.id().compareTo(before) < 0) {
-          out.add(s.message());
+        if (before == null || e.before(before)) {
+          out.add(e.message());
         }
       }
       Collections.reverse(out);
@@ -271,11 +303,11 @@ public final class MemoryBroker implements Broker {
     List<StoredMessage> after(MessageId since, long cutoff) {
       List<StoredMessage> out = new ArrayList<>();
       boolean found = false;
-      for (Stored s : history) {
+      for (Entry e : history) {
         if (found) {
-          out.add(s.message());
-        } else if (s.id().equals(since)) {
-          found = s.message().ts() >= cutoff;
+          out.add(e.message());
+        } else if (e.is(since)) {
+          found = e.ts >= cutoff;
           if (!found) {
             return null;
           }
