@@ -227,7 +227,8 @@ public final class MemoryBroker implements Broker {
    * A retained message, in as few objects as it can be: at the default history (1000 messages a room) a busy room's
    * messages stay for tens of seconds, so every young collection copies them while they are young (in a 256 MiB
    * heap at 25 k deliveries/s, about 6 MiB of survivors, most of a young pause). The id's string and the
-   * {@link StoredMessage} are made only when history or a resume reads the entry; the user's name is the sender's.
+   * {@link StoredMessage} are made only when history or a resume reads the entry; the sender's name is the string it
+   * came with (a WebSocket session's messages share one).
    */
   private static final class Entry {
     final long millis;
@@ -253,7 +254,7 @@ public final class MemoryBroker implements Broker {
     }
 
     StoredMessage message() {
-      return new StoredMessage(millis + "-" + seq, user, text, ts);
+      return new StoredMessage(new MessageId(millis, seq).toString(), user, text, ts);
     }
   }
 
