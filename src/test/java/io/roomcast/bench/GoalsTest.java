@@ -39,6 +39,12 @@ class GoalsTest {
     return cells[cells.length - 1].trim();
   }
 
+  /** The verdicts of goal 1, goal 2 at 25 k/s, goal 2 at 60 k/s and goal 4, in that order. */
+  private static List<String> verdicts(String report) {
+    return List.of(verdict(report, "| 1 |"), verdict(report, "| 2 | two nodes + Redis >="),
+        verdict(report, "| 2 | two nodes + Redis carry"), verdict(report, "| 4 |"));
+  }
+
   @Test
   @DisplayName("a run that reaches every target reads met, one that misses reads not met, with its numbers")
   void metAndNotMet() throws IOException {
@@ -47,21 +53,15 @@ class GoalsTest {
     write("cluster-25000.json", result(61_000, 9.5, 25_000, 0, 0, 0));
     write("cluster-60000.json", result(70_000, 40, 59_000, 0, 0, 0));
     String met = BenchReport.report(dir);
-    assertThat(verdict(met, "| 1 |")).isEqualTo("met");
     assertThat(met).contains("| 1.50x |", "| 1.02x, p99 9.5 ms |", "| 0 in 4 runs |");
-    assertThat(verdict(met, "| 2 | two nodes + Redis >=")).isEqualTo("met");
-    assertThat(verdict(met, "| 2 | two nodes + Redis carry")).isEqualTo("met");
-    assertThat(verdict(met, "| 4 |")).isEqualTo("met");
+    assertThat(verdicts(met)).containsExactly("met", "met", "met", "met");
 
     write("solo-25000.json", result(89_000, 5, 25_000, 0, 0, 0));
     write("cluster-25000.json", result(61_000, 10.0, 25_000, 0, 0, 1));
     write("cluster-60000.json", result(70_000, 120, 59_000, 0, 0, 0));
     String missed = BenchReport.report(dir);
     assertThat(missed).contains("| 1.48x |", "| 1 in 4 runs |");
-    assertThat(verdict(missed, "| 1 |")).isEqualTo("not met");
-    assertThat(verdict(missed, "| 2 | two nodes + Redis >=")).isEqualTo("not met");
-    assertThat(verdict(missed, "| 2 | two nodes + Redis carry")).isEqualTo("not met");
-    assertThat(verdict(missed, "| 4 |")).isEqualTo("not met");
+    assertThat(verdicts(missed)).containsExactly("not met", "not met", "not met", "not met");
   }
 
   @Test
@@ -71,10 +71,8 @@ class GoalsTest {
     write("solo-12500.json", result(200_000, 5, 12_500, 0, 0, 0));
     write("solo-25000.json", result(200_000, 5, 25_000, 0, 0, 0));
     String report = BenchReport.report(dir);
-    assertThat(verdict(report, "| 1 |")).isEqualTo("not measured in this run");
-    assertThat(verdict(report, "| 2 | two nodes + Redis >=")).isEqualTo("not measured in this run");
-    assertThat(verdict(report, "| 2 | two nodes + Redis carry")).isEqualTo("not measured in this run");
-    assertThat(verdict(report, "| 4 |")).isEqualTo("met");
+    assertThat(verdicts(report)).containsExactly("not measured in this run", "not measured in this run",
+        "not measured in this run", "met");
   }
 
   @Test
