@@ -92,16 +92,23 @@ abstract class RedisBrokerContract extends BrokerContract {
   }
 
   @Test
-  @DisplayName("the store lost its data: rooms with messages resync, a resuming join answers recovered false, and presence comes back")
+  @DisplayName("the store lost its data: every room with members resyncs (even one a node heard nothing of), a resuming "
+      + "join answers recovered false, and presence comes back")
   void dataLost() {
     String room = room();
     join(a(), room, "ann", "a1");
     join(b(), room, "bob", "b1");
     String id = send(a(), room, "before the loss");
     awaitIds(b(), room, List.of(id));
+    // a room whose messages never reached a node (pub/sub is at most once: one stored just before the loss may not
+    // have) looks to that node like a room where nothing was said; only a resync tells its members
+    String quiet = room();
+    join(a(), quiet, "cid", "a3");
+    join(b(), quiet, "dan", "b3");
     loseData();
-    Await.until("both nodes to resync the room", Duration.ofSeconds(30),
-        () -> !a().events(room, "resync").isEmpty() && !b().events(room, "resync").isEmpty());
+    Await.until("both nodes to resync both rooms", Duration.ofSeconds(30),
+        () -> List.of(room, quiet).stream().allMatch(r -> !a().events(r, "resync").isEmpty()
+            && !b().events(r, "resync").isEmpty()));
     a().awaitReady();
     b().awaitReady();
     Await.until("the nodes to restore their presence", Duration.ofSeconds(10),

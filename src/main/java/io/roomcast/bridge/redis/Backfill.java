@@ -68,11 +68,16 @@ final class Backfill {
     }
   }
 
-  /** Backfills every held room; with {@code dataLost}, the stored ids mean nothing any more: all resync. */
-  void run(boolean dataLost) {
-    for (String room : List.copyOf(held.keySet())) {
+  /**
+   * Backfills every held room; with {@code dataLost}, the stored ids mean nothing any more: all resync (the caller says
+   * so in one line, not one per room). The number of rooms.
+   */
+  int run(boolean dataLost) {
+    List<String> rooms = List.copyOf(held.keySet());
+    for (String room : rooms) {
       room(room, dataLost);
     }
+    return rooms.size();
   }
 
   /**
@@ -119,13 +124,16 @@ final class Backfill {
 
   void room(String room, boolean dataLost) {
     MessageId from = lastForwarded.getOrDefault(room, floor.get(room));
-    boolean nothingSeen = from != null && from.isZero();
-    Future<List<StoredMessage>> missed = from == null || (dataLost && !nothingSeen)
+    // after a data loss even a room this node saw nothing of resyncs: a message the lost store accepted may not have
+    // reached this node's subscription before the loss (pub/sub is at most once), and nothing can replay it now
+    Future<List<StoredMessage>> missed = from == null || dataLost
         ? Future.succeededFuture(null) : after.apply(room, from);
     missed.onComplete(ar -> {
       List<RoomEvent> waiting = held.remove(room);
       if (ar.failed() || ar.result() == null) {
-        LOG.warn("room {}: messages after {} cannot be replayed; asking its connections to resume", room, from);
+        if (!dataLost) {
+          LOG.warn("room {}: messages after {} cannot be replayed; asking its connections to resume", room, from);
+        }
         events.toRoom(room, RoomEvent.resync());
         lastForwarded.remove(room);
         floor.remove(room);

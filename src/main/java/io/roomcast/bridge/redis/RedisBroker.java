@@ -233,14 +233,16 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       }
       String now = ar.result();
       boolean lost = epoch != null && !epoch.equals(now);
-      if (lost) {
-        LOG.warn("Redis lost its data (epoch {} is now {}): rooms with messages cannot be replayed", epoch, now);
-      }
+      String before = epoch;
       epoch = now;
       synced = true;
       heartbeat();
       reconcile();
-      backfill.run(lost);
+      int rooms = backfill.run(lost);
+      if (lost) {
+        LOG.warn("Redis lost its data (epoch {} is now {}): the connections of {} rooms with local members are asked "
+            + "to resume", before, now, rooms);
+      }
     });
   }
 
