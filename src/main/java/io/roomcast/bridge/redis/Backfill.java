@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,26 +29,36 @@ final class Backfill {
 
   private final RoomEvents events;
   private final Metrics metrics;
-  /** The stored messages of a room after an id (null when the stream does not hold that id). */
-  private final BiFunction<String, MessageId, Future<List<StoredMessage>>> after;
+  /** Reads a room's stream. */
+  private final Reader stream;
   /** Whether a room has local members now. */
   private final Predicate<String> local;
   /** room -> id of the newest message forwarded (rooms with local members); where a backfill starts. */
   private final Map<String, MessageId> lastForwarded = new HashMap<>();
   /**
-   * room -> where a backfill starts while the room has forwarded nothing yet (pattern mode: just before the newest
-   * id stored when the room got its first local member). Kept apart from {@link #lastForwarded}: that newest message
-   * may still be on its way through the subscription, and must then be forwarded, not skipped as a duplicate.
+   * room -> where a backfill starts while the room has forwarded nothing yet (pattern mode: the newest id stored when
+   * the room got its first local member, read from there on, itself included). Kept apart from
+   * {@link #lastForwarded}: that newest message may still be on its way through the subscription, and must then be
+   * forwarded, not skipped as a duplicate.
    */
   private final Map<String, MessageId> floor = new HashMap<>();
   /** rooms being backfilled -> the live messages held back meanwhile. */
   private final Map<String, List<RoomEvent>> held = new HashMap<>();
 
-  Backfill(RoomEvents events, Metrics metrics, BiFunction<String, MessageId, Future<List<StoredMessage>>> after,
-      Predicate<String> local) {
+  /** A room's stored messages from an id on. */
+  @FunctionalInterface
+  interface Reader {
+    /**
+     * The messages stored after {@code id} ({@code 0-0}: all retained), {@code id}'s own too if {@code inclusive};
+     * null when the stream does not hold {@code id} (trimmed, or never stored there).
+     */
+    Future<List<StoredMessage>> read(String room, MessageId id, boolean inclusive);
+  }
+
+  Backfill(RoomEvents events, Metrics metrics, Reader stream, Predicate<String> local) {
     this.events = events;
     this.metrics = metrics;
-    this.after = after;
+    this.stream = stream;
     this.local = local;
   }
 
@@ -96,16 +105,8 @@ final class Backfill {
   void remember(String room, MessageId newest) {
     if (local.test(room) && !lastForwarded.containsKey(room)) {
       // a gap before anything was forwarded replays from the newest message on: it may not have been forwarded yet
-      floor.put(room, before(newest));
+      floor.put(room, newest);
     }
-  }
-
-  /** The greatest id below {@code id} (0-0 stays: nothing was stored). */
-  static MessageId before(MessageId id) {
-    if (id.isZero()) {
-      return id;
-    }
-    return id.seq() > 0 ? new MessageId(id.millis(), id.seq() - 1) : new MessageId(id.millis() - 1, Long.MAX_VALUE);
   }
 
   /** {@code room} has no local member any more. */
@@ -123,11 +124,12 @@ final class Backfill {
   }
 
   void room(String room, boolean dataLost) {
-    MessageId from = lastForwarded.getOrDefault(room, floor.get(room));
+    MessageId seen = lastForwarded.get(room);
+    MessageId from = seen != null ? seen : floor.get(room);
     // after a data loss even a room this node saw nothing of resyncs: a message the lost store accepted may not have
     // reached this node's subscription before the loss (pub/sub is at most once), and nothing can replay it now
     Future<List<StoredMessage>> missed = from == null || dataLost
-        ? Future.succeededFuture(null) : after.apply(room, from);
+        ? Future.succeededFuture(null) : stream.read(room, from, seen == null);
     missed.onComplete(ar -> {
       List<RoomEvent> waiting = held.remove(room);
       if (ar.failed() || ar.result() == null) {

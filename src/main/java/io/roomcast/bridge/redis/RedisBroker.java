@@ -94,7 +94,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     this.mode = config.redisTopology();
     this.keys = new RedisKeys(config.redisPrefix(), config.nodeId(), mode == RedisMode.CLUSTER);
     this.lanes = new Lanes(config.bridgeTimeoutMs());
-    this.backfill = new Backfill(events, metrics, (room, from) -> ops.after(room, from), local::has);
+    this.backfill = new Backfill(events, metrics, (room, id, inclusive) -> ops.read(room, id, inclusive), local::has);
     this.touchEveryMs = Math.max(100, Math.min(60_000, config.roomIdleExpirySeconds() * 1000L / 20));
   }
 

@@ -145,7 +145,16 @@ final class RedisOps {
    * not hold {@code since}.
    */
   Future<List<StoredMessage>> after(String room, MessageId since) {
-    return Script.RECOVER.run(redis, List.of(keys.stream(room)), List.of(since.toString(), config.historySize()))
+    return read(room, since, false);
+  }
+
+  /**
+   * The retained messages from {@code first} on, {@code first} included if {@code inclusive}, oldest first
+   * ({@code 0-0}: all of them); null when the stream does not hold {@code first}.
+   */
+  Future<List<StoredMessage>> read(String room, MessageId first, boolean inclusive) {
+    return Script.RECOVER.run(redis, List.of(keys.stream(room)),
+            List.of(first.toString(), config.historySize(), inclusive ? "1" : "0"))
         .map(r -> r.get(0).toInteger() == 1 ? StreamEntries.decode(r.get(1), false, retentionCutoff()) : null);
   }
 

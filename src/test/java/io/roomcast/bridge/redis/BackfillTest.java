@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class BackfillTest {
   private final List<String> forwarded = new ArrayList<>();
-  private final List<MessageId> replayedFrom = new ArrayList<>();
+  /** Each read of a stream: its first id, and "+" when that id is included. */
+  private final List<String> replayedFrom = new ArrayList<>();
   private final Backfill backfill = new Backfill(new RoomEvents() {
     @Override
     public void toRoom(String room, RoomEvent event) {
@@ -25,8 +26,8 @@ class BackfillTest {
 
     @Override
     public void toAll(RoomEvent event) {}
-  }, new Metrics(Metrics.newRegistry()), (room, from) -> {
-    replayedFrom.add(from);
+  }, new Metrics(Metrics.newRegistry()), (room, from, inclusive) -> {
+    replayedFrom.add(from + (inclusive ? "+" : ""));
     return Future.succeededFuture(List.<StoredMessage>of());
   }, room -> true);
 
@@ -47,23 +48,40 @@ class BackfillTest {
   }
 
   @Test
-  @DisplayName("a gap before anything was forwarded replays from just below the remembered newest id")
+  @DisplayName("a gap before anything was forwarded replays from the remembered newest id, that id included")
   void gapBeforeAnythingForwardedReplaysTheNewest() {
     backfill.remember("r", MessageId.parse("1000-0"));
     backfill.hold(List.of("r"));
     backfill.run(false);
-    assertThat(replayedFrom).containsExactly(new MessageId(999, Long.MAX_VALUE));
+    assertThat(replayedFrom).containsExactly("1000-0+");
     backfill.remember("q", MessageId.parse("1000-7"));
     backfill.forward("q", message("1000-9"));
     backfill.hold(List.of("q"));
     backfill.run(false);
-    assertThat(replayedFrom).as("once something was forwarded, from there").endsWith(MessageId.parse("1000-9"));
+    assertThat(replayedFrom).as("once something was forwarded, after it").endsWith("1000-9");
   }
 
   @Test
-  void before() {
-    assertThat(Backfill.before(MessageId.parse("5-2"))).isEqualTo(MessageId.parse("5-1"));
-    assertThat(Backfill.before(MessageId.parse("5-0"))).isEqualTo(new MessageId(4, Long.MAX_VALUE));
-    assertThat(Backfill.before(MessageId.parse("0-0"))).isEqualTo(MessageId.parse("0-0"));
+  @DisplayName("a data loss resyncs every held room without reading a stream, even one that forwarded nothing")
+  void dataLostResyncsEveryRoom() {
+    List<String> resynced = new ArrayList<>();
+    Backfill b = new Backfill(new RoomEvents() {
+      @Override
+      public void toRoom(String room, RoomEvent event) {
+        resynced.add(room + ":" + event.kind());
+      }
+
+      @Override
+      public void toAll(RoomEvent event) {}
+    }, new Metrics(Metrics.newRegistry()), (room, from, inclusive) -> {
+      replayedFrom.add(from.toString());
+      return Future.succeededFuture(List.of());
+    }, room -> true);
+    b.remember("quiet", MessageId.parse("0-0"));
+    b.remember("old", MessageId.parse("1000-3"));
+    b.hold(List.of("quiet", "old"));
+    assertThat(b.run(true)).isEqualTo(2);
+    assertThat(resynced).containsExactlyInAnyOrder("quiet:RESYNC", "old:RESYNC");
+    assertThat(replayedFrom).isEmpty();
   }
 }
