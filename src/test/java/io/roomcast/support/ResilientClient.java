@@ -1,5 +1,6 @@
 package io.roomcast.support;
 
+import io.roomcast.protocol.MessageId;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,6 +39,8 @@ public final class ResilientClient {
   private int seq;
   private int connections;
   private int notRecovered;
+  /** The resumes answered {@code recovered: false}: what the client was told it may have missed. */
+  private final List<Told> told = new ArrayList<>();
   /** What happened to the connection, for a failure report. */
   private final List<String> journal = new ArrayList<>();
 
@@ -95,6 +98,7 @@ public final class ResilientClient {
       journal.add("joined, recovered " + f.getBoolean("recovered"));
       if (lastId != null && !f.getBoolean("recovered")) {
         notRecovered++;
+        told.add(new Told(MessageId.parse(lastId), System.currentTimeMillis()));
       }
       unacked.forEach(this::write);
     } else if ("message".equals(type) && room.equals(f.getString("room"))) {
@@ -170,9 +174,19 @@ public final class ResilientClient {
     return room;
   }
 
+  /**
+   * A resume from {@code since} answered {@code recovered: false} at {@code atMillis}: the client was told that
+   * messages after {@code since} stored before then may be missing (the protocol's answer is to read the history).
+   */
+  public record Told(MessageId since, long atMillis) {
+    public boolean covers(MessageId id) {
+      return id.compareTo(since) > 0 && id.millis() < atMillis;
+    }
+  }
+
   /** A snapshot taken on the client's context. */
   public record Snapshot(List<String> received, Map<String, String> acked, int unacked, int connections,
-      int notRecovered, List<String> journal) {
+      int notRecovered, List<Told> told, List<String> journal) {
     /** The room was joined at least once: every message stored from then on is owed to this client. */
     public boolean everJoined() {
       return journal.stream().anyMatch(e -> e.startsWith("joined"));
@@ -182,7 +196,7 @@ public final class ResilientClient {
   public Snapshot snapshot() {
     Promise<Snapshot> p = Promise.promise();
     context.runOnContext(v -> p.complete(new Snapshot(List.copyOf(received), Map.copyOf(acked), unacked.size(),
-        connections, notRecovered, List.copyOf(journal))));
+        connections, notRecovered, List.copyOf(told), List.copyOf(journal))));
     return Await.result(p.future());
   }
 }
