@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -180,13 +181,22 @@ public final class WsClient implements AutoCloseable {
     while (true) {
       JsonObject f = poll(deadline - System.nanoTime());
       if (f == null) {
-        fail("no matching frame within %s; unmatched: %s", TIMEOUT, stash);
+        fail("no matching frame within %s; unmatched: %s", TIMEOUT, brief(stash));
       }
       if (wanted.test(f)) {
         return f;
       }
       stash.add(f);
     }
+  }
+
+  /** Frames for a failure message: long texts clipped, so a test with large messages fails readably. */
+  private static List<String> brief(Collection<JsonObject> frames) {
+    return frames.stream().map(f -> {
+      String text = f.getString("text");
+      return text == null || text.length() <= 80 ? f.encode()
+          : f.copy().put("text", text.substring(0, 80) + "... (" + text.length() + " chars)").encode();
+    }).toList();
   }
 
   /** The users {@code members} lists for {@code room}. */
