@@ -33,10 +33,8 @@ class OutputBufferLimitIT {
     try (RedisServer redis = RedisServer.startProcess()) {
       // Redis drops a subscriber at once when more than 256 KiB wait for it
       redis.cli("CONFIG", "SET", "client-output-buffer-limit", "pubsub 256kb 128kb 1");
-      Map<String, String> env = Map.of("REDIS_URL", redis.url(), "CHAT_MAX_TEXT_LENGTH", "60000",
-          "CHAT_SEND_RATE_PER_SECOND", "10000", "CHAT_SEND_BURST", "10000", "CHAT_HISTORY_SIZE", "10000");
-      try (JarNode a = JarNode.start(dir.resolve("a"), with(env, "CHAT_NODE_ID", "paused-a"));
-          JarNode b = JarNode.start(dir.resolve("b"), with(env, "CHAT_NODE_ID", "busy-b"))) {
+      try (JarNode a = JarNode.start(dir.resolve("a"), env(redis, "paused-a"));
+          JarNode b = JarNode.start(dir.resolve("b"), env(redis, "busy-b"))) {
         WebSocketClient client = WsClient.newClient(vertx);
         WsClient ann = WsClient.connect(client, a.port(), "ann");
         WsClient bob = WsClient.connect(client, b.port(), "bob");
@@ -78,9 +76,9 @@ class OutputBufferLimitIT {
     return redis.cli("CLIENT", "LIST", "TYPE", "pubsub").lines().filter(l -> l.contains("name=roomcast-sub-")).count();
   }
 
-  private static Map<String, String> with(Map<String, String> base, String key, String value) {
-    Map<String, String> env = new java.util.HashMap<>(base);
-    env.put(key, value);
-    return env;
+  /** A node's settings: large messages, and limits that let one client send a burst of them. */
+  private static Map<String, String> env(RedisServer redis, String node) {
+    return Map.of("REDIS_URL", redis.url(), "CHAT_NODE_ID", node, "CHAT_MAX_TEXT_LENGTH", "60000",
+        "CHAT_SEND_RATE_PER_SECOND", "10000", "CHAT_SEND_BURST", "10000", "CHAT_HISTORY_SIZE", "10000");
   }
 }

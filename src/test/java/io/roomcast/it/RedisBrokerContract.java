@@ -66,6 +66,24 @@ abstract class RedisBrokerContract extends BrokerContract {
   /** Makes the store lose what it holds: Redis restarted without persistence. */
   protected abstract void loseData();
 
+  /**
+   * Cuts the nodes' subscriptions, sends {@code count} messages from A meanwhile (the ids of those answered go to
+   * {@code sent}), and waits until both nodes are ready again.
+   */
+  private void sendThroughAGap(String room, int count, List<String> sent) {
+    killSubscribers();
+    // a request answered now was stored; one refused (the node noticed the loss first) changed nothing
+    for (int i = 0; i < count; i++) {
+      try {
+        sent.add(send(a(), room, "during " + i));
+      } catch (BrokerNode.Refused refused) {
+        assertThat(refused.code().wire()).isEqualTo("unavailable");
+      }
+    }
+    a().awaitReady();
+    b().awaitReady();
+  }
+
   @Test
   @DisplayName("a subscription gap: what was sent while a node was not subscribed arrives after it is back, in order, once")
   void subscriptionGap() {
@@ -75,17 +93,7 @@ abstract class RedisBrokerContract extends BrokerContract {
     List<String> sent = new ArrayList<>();
     sent.add(send(a(), room, "before"));
     awaitIds(b(), room, sent);
-    killSubscribers();
-    // a request answered now was stored; one refused (the node noticed the loss first) changed nothing
-    for (int i = 0; i < 5; i++) {
-      try {
-        sent.add(send(a(), room, "during " + i));
-      } catch (BrokerNode.Refused refused) {
-        assertThat(refused.code().wire()).isEqualTo("unavailable");
-      }
-    }
-    a().awaitReady();
-    b().awaitReady();
+    sendThroughAGap(room, 5, sent);
     sent.add(send(b(), room, "after"));
     awaitIds(a(), room, sent);
     awaitIds(b(), room, sent);
@@ -100,17 +108,8 @@ abstract class RedisBrokerContract extends BrokerContract {
     String old = send(a(), room, "before bob");
     awaitIds(a(), room, List.of(old));
     join(b(), room, "bob", "b1");
-    killSubscribers();
     List<String> sent = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      try {
-        sent.add(send(a(), room, "during " + i));
-      } catch (BrokerNode.Refused refused) {
-        assertThat(refused.code().wire()).isEqualTo("unavailable");
-      }
-    }
-    a().awaitReady();
-    b().awaitReady();
+    sendThroughAGap(room, 3, sent);
     sent.add(send(a(), room, "after"));
     // the message newest when bob's node got the room may come too: it could have been on its way then
     Await.until("bob's node to deliver " + sent, Duration.ofSeconds(10),

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 /**
  * The delivery promise checked over {@link ResilientClient}s: every acknowledged message of a room reached every
  * client of the room once, in id order, unless the client was told it may have missed it (a resume answered
- * {@code recovered: false}, after which the protocol has it read the history). Waits until every send is acknowledged and every client caught up, then
- * counts what was lost, duplicated and reordered.
+ * {@code recovered: false}, after which the protocol has it read the history). Waits until every send is acknowledged
+ * and every client caught up, then counts what was lost, duplicated and reordered.
  */
 public final class Deliveries {
   private Deliveries() {}

@@ -38,7 +38,6 @@ public final class ResilientClient {
   private String lastId;
   private int seq;
   private int connections;
-  private int notRecovered;
   /** The resumes answered {@code recovered: false}: what the client was told it may have missed. */
   private final List<Told> told = new ArrayList<>();
   /** What happened to the connection, for a failure report. */
@@ -97,7 +96,6 @@ public final class ResilientClient {
       joined = true;
       journal.add("joined, recovered " + f.getBoolean("recovered"));
       if (lastId != null && !f.getBoolean("recovered")) {
-        notRecovered++;
         told.add(new Told(MessageId.parse(lastId), System.currentTimeMillis()));
       }
       unacked.forEach(this::write);
@@ -186,7 +184,12 @@ public final class ResilientClient {
 
   /** A snapshot taken on the client's context. */
   public record Snapshot(List<String> received, Map<String, String> acked, int unacked, int connections,
-      int notRecovered, List<Told> told, List<String> journal) {
+      List<Told> told, List<String> journal) {
+    /** The resumes answered {@code recovered: false}. */
+    public int notRecovered() {
+      return told.size();
+    }
+
     /** The room was joined at least once: every message stored from then on is owed to this client. */
     public boolean everJoined() {
       return journal.stream().anyMatch(e -> e.startsWith("joined"));
@@ -196,7 +199,7 @@ public final class ResilientClient {
   public Snapshot snapshot() {
     Promise<Snapshot> p = Promise.promise();
     context.runOnContext(v -> p.complete(new Snapshot(List.copyOf(received), Map.copyOf(acked), unacked.size(),
-        connections, notRecovered, List.copyOf(told), List.copyOf(journal))));
+        connections, List.copyOf(told), List.copyOf(journal))));
     return Await.result(p.future());
   }
 }
