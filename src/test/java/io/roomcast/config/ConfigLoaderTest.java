@@ -112,6 +112,39 @@ class ConfigLoaderTest {
         "CHAT_BRIDGE_TIMEOUT_MS", "800")).redisWaitTimeoutMs()).isEqualTo(500);
   }
 
+  static Stream<Arguments> misspelled() {
+    return Stream.of(
+        Arguments.of("CHAT_SEND_BRUST", "did you mean CHAT_SEND_BURST?"),
+        Arguments.of("CHAT_MAX_TEXT_LENGHT", "did you mean CHAT_MAX_TEXT_LENGTH?"),
+        Arguments.of("CHAT_REDIS_MOD", "did you mean CHAT_REDIS_MODE?"),
+        Arguments.of("CHAT_CONFIG_FLIE", "did you mean CHAT_CONFIG_FILE?"),
+        Arguments.of("CHAT_SOMETHING_ELSE_ENTIRELY", "the README's configuration table lists them"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("misspelled")
+  @DisplayName("a CHAT_ variable that names no setting stops start-up, naming it and the nearest valid name")
+  void unknownEnvironmentVariable(String name, String hint) {
+    assertThatThrownBy(() -> load(Map.of(name, "5")))
+        .satisfies(e -> assertThat(rootMessage(e)).contains("unknown environment variable " + name).contains(hint));
+  }
+
+  @Test
+  @DisplayName("other variables, and the service links Kubernetes adds for a Service named chat, are not settings")
+  void otherVariablesAreIgnored() {
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", "/root");
+    env.put("REDIS_HOST", "ignored");
+    env.put("CHAT_SERVICE_HOST", "10.0.0.7");
+    env.put("CHAT_SERVICE_PORT", "80");
+    env.put("CHAT_SERVICE_PORT_HTTP", "80");
+    env.put("CHAT_PORT", "tcp://10.0.0.7:80");
+    env.put("CHAT_PORT_80_TCP", "tcp://10.0.0.7:80");
+    env.put("CHAT_PORT_80_TCP_ADDR", "10.0.0.7");
+    env.put("CHAT_SEND_BURST", "9");
+    assertThat(load(env).sendBurst()).isEqualTo(9);
+  }
+
   @Test
   @DisplayName("a named config file that does not exist stops start-up")
   void missingMountedFile() {

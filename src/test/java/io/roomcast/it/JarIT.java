@@ -50,6 +50,16 @@ class JarIT extends NodeTest {
   }
 
   @Test
+  @DisplayName("a misspelled CHAT_ environment variable stops the jar at start-up, naming the setting it meant")
+  void misspelledVariableStops() {
+    try (JarNode node = JarNode.launch(dir, Map.of("CHAT_SEND_BRUST", "5"))) {
+      assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(node.log()).contains("unknown environment variable CHAT_SEND_BRUST")
+          .contains("did you mean CHAT_SEND_BURST?");
+    }
+  }
+
+  @Test
   @DisplayName("two jars on one redis-server form a cluster: a room created on one is chat on the other")
   void twoJarsShareRooms() {
     try (RedisServer redis = RedisServer.startProcess();
