@@ -60,8 +60,9 @@ import java.util.stream.Stream;
  * @param jwtRequireExp whether tokens without {@code exp} are refused
  * @param allowedOrigins exact origins allowed to open WebSockets; empty: no check
  * @param apiKeys keys that open the HTTP API in JWT mode
- * @param trustedProxies addresses or CIDR ranges of proxies whose {@code X-Forwarded-For} / {@code Forwarded}
- *     header names the client
+ * @param trustedProxies addresses or CIDR ranges of proxies whose {@code forwardedHeader} names the client
+ * @param forwardedHeader the header the trusted proxies set, {@code x-forwarded-for} or {@code forwarded}; the other
+ *     is never read (a client could set it)
  * @param maxConnectionsPerUser connections one user may hold across all nodes
  * @param maxConnectionsPerIp connections one client IP may hold on this node
  * @param maxUpgradesPerSecond WebSocket upgrades this node accepts per second (bursts of the same size)
@@ -114,6 +115,7 @@ public record ChatConfig(
     List<String> allowedOrigins,
     List<String> apiKeys,
     List<String> trustedProxies,
+    String forwardedHeader,
     int maxConnectionsPerUser,
     int maxConnectionsPerIp,
     int maxUpgradesPerSecond,
@@ -199,6 +201,11 @@ public record ChatConfig(
             + " entries are IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8), got '" + o + "'");
       }
     }
+    String forwardedHeader = ((String) v.get(Setting.FORWARDED_HEADER)).toLowerCase(java.util.Locale.ROOT);
+    if (!forwardedHeader.equals("x-forwarded-for") && !forwardedHeader.equals("forwarded")) {
+      throw new ConfigException(Setting.FORWARDED_HEADER.label() + " must be x-forwarded-for or forwarded");
+    }
+    v.put(Setting.FORWARDED_HEADER, forwardedHeader);
     String logFormat = (String) v.get(Setting.LOG_FORMAT);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException(Setting.LOG_FORMAT.label() + " must be text or json");

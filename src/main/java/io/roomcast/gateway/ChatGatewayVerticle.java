@@ -72,6 +72,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   private final int port;
   private final List<AddressRange> trustedProxies;
+  /** The trusted proxies set {@code Forwarded} (RFC 7239), not {@code X-Forwarded-For}. */
+  private final boolean rfc7239Forwarded;
 
   /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
   public ChatGatewayVerticle(ChatConfig config, Metrics metrics, NodeState state, String registryName, int port) {
@@ -82,6 +84,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     this.registryName = registryName;
     this.parser = new FrameParser(config.maxTextLength());
     this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
+    this.rfc7239Forwarded = config.forwardedHeader().equals("forwarded");
   }
 
   @Override
@@ -198,7 +201,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
       refuseUpgrade(ctx, Refusal.NOT_WEBSOCKET, 400, ErrorCode.BAD_REQUEST, "this endpoint expects a WebSocket upgrade");
       return;
     }
-    String ip = ClientAddress.of(req, trustedProxies);
+    String ip = clientAddress(req);
     if (!state.takeUpgrade(ip)) {
       REFUSALS.info("upgrades refused: too many connection attempts (from {})", ip);
       refuseUpgrade(ctx, Refusal.UPGRADE_RATE, 429, ErrorCode.RATE_LIMITED, "too many connection attempts: retry later");
@@ -350,8 +353,9 @@ public final class ChatGatewayVerticle extends VerticleBase {
     return state;
   }
 
-  List<AddressRange> trustedProxies() {
-    return trustedProxies;
+  /** The address of the client behind {@code req}, as the per-address limits count it ({@link ClientAddress}). */
+  String clientAddress(HttpServerRequest req) {
+    return ClientAddress.of(req, trustedProxies, rfc7239Forwarded);
   }
 
   FrameParser parser() {

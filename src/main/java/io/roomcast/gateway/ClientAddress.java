@@ -7,32 +7,36 @@ import java.util.List;
 
 /**
  * The address of the client behind a request: the socket's peer, unless the peer is a trusted reverse proxy
- * ({@code trustedProxies}); then the nearest address in {@code X-Forwarded-For} (or, without it, {@code Forwarded})
- * that is not itself a trusted proxy. Headers from anyone else are ignored: a client cannot choose its own address.
+ * ({@code trustedProxies}); then the nearest address that is not itself a trusted proxy in the one header those
+ * proxies set ({@code forwardedHeader}: {@code X-Forwarded-For} or {@code Forwarded}). The other header is never read,
+ * even from a trusted proxy: a proxy passes on what the client sent in a header it does not set itself, so reading it
+ * would let a client choose its own address. Headers from anyone else are ignored too.
  */
 final class ClientAddress {
   private ClientAddress() {}
 
-  static String of(HttpServerRequest req, List<AddressRange> trusted) {
+  /** {@code rfc7239}: the trusted proxies set {@code Forwarded}; else {@code X-Forwarded-For}. */
+  static String of(HttpServerRequest req, List<AddressRange> trusted, boolean rfc7239) {
     String peer = req.remoteAddress() == null || req.remoteAddress().host() == null
         ? "unknown" : req.remoteAddress().host();
-    return resolve(peer, req.headers().getAll("X-Forwarded-For"), req.headers().getAll("Forwarded"), trusted);
+    return resolve(peer, req.headers().getAll(rfc7239 ? "Forwarded" : "X-Forwarded-For"), rfc7239, trusted);
   }
 
-  /** The client address for a request from {@code peer} with these header values. */
-  static String resolve(String peer, List<String> forwardedFor, List<String> forwarded, List<AddressRange> trusted) {
+  /** The client address for a request from {@code peer} whose forwarding header (of that kind) has these values. */
+  static String resolve(String peer, List<String> header, boolean rfc7239, List<AddressRange> trusted) {
     if (trusted.isEmpty() || !isTrusted(peer, trusted)) {
       return peer;
     }
     List<String> hops = new ArrayList<>();
-    for (String header : forwardedFor) {
-      for (String part : header.split(",")) {
-        hops.add(part.trim());
+    if (!rfc7239) {
+      for (String value : header) {
+        for (String part : value.split(",")) {
+          hops.add(part.trim());
+        }
       }
-    }
-    if (hops.isEmpty()) {
-      for (String header : forwarded) {
-        for (String element : header.split(",")) {
+    } else {
+      for (String value : header) {
+        for (String element : value.split(",")) {
           for (String pair : element.split(";")) {
             String p = pair.trim();
             if (p.regionMatches(true, 0, "for=", 0, 4)) {

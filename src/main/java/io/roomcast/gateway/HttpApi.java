@@ -54,7 +54,7 @@ final class HttpApi {
 
   /** Every call takes a token of its client address's bucket ({@code apiRatePerSecond}, {@code apiBurst}). */
   private void limitRate(RoutingContext ctx) {
-    String ip = ClientAddress.of(ctx.request(), gateway.trustedProxies());
+    String ip = gateway.clientAddress(ctx.request());
     ctx.put(CLIENT, ip);
     if (gateway.state().takeApiCall(ip)) {
       ctx.next();

@@ -20,10 +20,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Connection-level abuse limits, idle detection, compression, slowloris, and secrets kept out of logs. */
 class AbuseIT extends NodeTest {
@@ -91,6 +96,34 @@ class AbuseIT extends NodeTest {
     assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=e", Map.of("X-Forwarded-For", "203.0.113.2")))
         .as("without trusted proxies the header is ignored: both are 127.0.0.1").isEqualTo(429);
     direct.close();
+  }
+
+  /**
+   * The reported bypass: the proxy sets one header, a client adds the other with an address of its choice per
+   * connection, and the proxy passes it on. Only the configured header counts, whichever one the client varies.
+   */
+  @ParameterizedTest(name = "proxies set {0}; the client varies {1}")
+  @CsvSource({"x-forwarded-for, Forwarded", "forwarded, X-Forwarded-For"})
+  @DisplayName("behind a trusted proxy only the header it sets names the client: one a client adds is not believed")
+  void onlyTheConfiguredHeaderCounts(String configured, String forged) {
+    node = TestNode.start(Map.of("CHAT_TRUSTED_PROXIES", "127.0.0.1", "CHAT_FORWARDED_HEADER", configured,
+        "CHAT_MAX_CONNECTIONS_PER_IP", "3"));
+    List<WsClient> open = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      Map<String, String> headers = new HashMap<>();
+      // what the proxy sets: the one real client address
+      headers.put(configured.equals("forwarded") ? "Forwarded" : "X-Forwarded-For",
+          configured.equals("forwarded") ? "for=203.0.113.9" : "203.0.113.9");
+      // what the client added: a new address for every connection
+      headers.put(forged, forged.equals("Forwarded") ? "for=198.51.100." + i : "198.51.100." + i);
+      if (i <= 3) {
+        open.add(WsClient.connect(client, node.port(), "/ws?user=u" + i, headers));
+      } else {
+        assertThat(WsClient.refusedStatus(client, node.port(), "/ws?user=u" + i, headers))
+            .as("connection %d of the one real client, over its limit of 3", i).isEqualTo(429);
+      }
+    }
+    open.forEach(WsClient::close);
   }
 
   @Test
