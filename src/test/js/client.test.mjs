@@ -38,6 +38,38 @@ test('resumes after its node restarts: every message sent meanwhile arrives once
   }
 });
 
+test('resumes a room where it had seen no message yet: what was sent while it reconnected arrives, recovered', async () => {
+  const redis = await startRedis();
+  const a = await startNode({ REDIS_URL: redis.url, CHAT_DRAIN_SECONDS: '1', CHAT_NODE_ID: 'js-a' });
+  const b = await startNode({ REDIS_URL: redis.url, CHAT_NODE_ID: 'js-b' });
+  const chat = new RoomcastClient({ url: a.url, user: 'quiet', WebSocket, minBackoffMs: 100, maxBackoffMs: 500 });
+  const seen = [];
+  const resumed = [];
+  chat.on('message', (m) => seen.push(m.text));
+  chat.on('resumed', (r) => resumed.push(r));
+  try {
+    const welcome = await chat.connect();
+    assert.ok(welcome.features.includes('position'), 'the server speaks the position extension');
+    const joined = await chat.join('js-fresh');       // nobody has said anything here yet
+    assert.ok(joined.last, 'joined carries the position');
+    await a.stop();
+    await waitFor('client notices', () => chat.state !== 'connected');
+    await post(b, 'js-fresh', 'line 1');
+    await a.start();
+    await waitFor('resumed', () => resumed.length === 1, 30000);
+    assert.equal(resumed[0].recovered, true, 'the rejoin named the join position and recovered');
+    await waitFor('line 1', () => seen.includes('line 1'));
+    await post(b, 'js-fresh', 'line 2');
+    await waitFor('line 2', () => seen.includes('line 2'));
+    assert.deepEqual(seen, ['line 1', 'line 2']);
+  } finally {
+    chat.close();
+    await a.stop();
+    await b.stop();
+    redis.stop();
+  }
+});
+
 /** A fake server that closes every connection with the given code right after the welcome. */
 async function closingServer(code) {
   const port = await freePort();

@@ -38,7 +38,9 @@ export class RoomcastClient {
     this.WebSocket = options.WebSocket || globalThis.WebSocket;
     this.handlers = new Map();
     this.pending = new Map(); // ref -> { resolve, reject, timer }
-    this.rooms = new Map(); // room -> last message id seen (or null)
+    // room -> where to resume it: the last message id seen, or before any the position joined.last gave (null from a
+    // server without the position extension, before a message was seen)
+    this.rooms = new Map();
     this.unsent = new Map(); // idempotency key -> { room, text, resolve, reject }
     this.nextRef = 1;
     this.attempt = 0;
@@ -103,6 +105,8 @@ export class RoomcastClient {
     if (pending) {
       this.pending.delete(frame.ref);
       clearTimeout(pending.timer);
+      // the room's resume point is taken here, before any later frame: its messages may follow in the same read
+      if (frame.type === 'joined') this.rooms.set(frame.room, frame.last ?? this.rooms.get(frame.room) ?? null);
       if (frame.type === 'error') pending.reject(new RoomcastError(frame.code, frame.message));
       else pending.resolve(frame);
       return;
@@ -130,7 +134,7 @@ export class RoomcastClient {
     }
   }
 
-  /** After a reconnect: rejoin every room from its last id, then retry the sends not acknowledged yet. */
+  /** After a reconnect: rejoin every room from where it was left, then retry the sends not acknowledged yet. */
   async rejoin() {
     for (const [room, since] of this.rooms) {
       try {
@@ -231,11 +235,12 @@ export class RoomcastClient {
   }
   ping() { return this.request({ type: 'ping' }); }
 
-  /** Joins a room; after a reconnect it is rejoined from the last message id seen. */
-  async join(room) {
-    const joined = await this.request({ type: 'join', room });
-    if (!this.rooms.has(room)) this.rooms.set(room, null);
-    return joined;
+  /**
+   * Joins a room; after a reconnect it is rejoined from the last message id seen, or from the position the join gave
+   * (joined.last) while none was seen, so nothing sent meanwhile is missed.
+   */
+  join(room) {
+    return this.request({ type: 'join', room });
   }
 
   async leave(room) {

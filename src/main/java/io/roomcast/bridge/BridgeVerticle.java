@@ -120,14 +120,19 @@ public final class BridgeVerticle extends VerticleBase
     return broker.rooms().map(BridgeReply.RoomList::new);
   }
 
-  /** Joins, then (for a resuming connection) reads what it missed: whatever is stored in between comes twice. */
+  /**
+   * Joins, then (for a resuming connection) reads what it missed: whatever is stored in between comes twice, and the
+   * session writes it once. A resume that recovers starts the member's stream at {@code since}; any other join at the
+   * room's position when it took effect.
+   */
   @Override
   public Future<BridgeReply.Joined> join(BridgeRequest.Join r) {
     MessageId since = MessageId.parse(r.since());
-    return broker.join(r.room(), r.user(), r.session(), r.quota()).compose(members -> since == null
-        ? Future.succeededFuture(new BridgeReply.Joined(members, false, List.of()))
-        : broker.recover(r.room(), since).map(missed -> new BridgeReply.Joined(members, missed != null,
-            missed == null ? List.of() : missed)));
+    return broker.join(r.room(), r.user(), r.session(), r.quota()).compose(joined -> since == null
+        ? Future.succeededFuture(new BridgeReply.Joined(joined.members(), false, List.of(), joined.last()))
+        : broker.recover(r.room(), since).map(missed -> missed == null
+            ? new BridgeReply.Joined(joined.members(), false, List.of(), joined.last())
+            : new BridgeReply.Joined(joined.members(), true, missed, since)));
   }
 
   @Override

@@ -35,13 +35,14 @@ public interface Broker {
   /**
    * Connection {@code session} of {@code user} joins {@code room}, creating it if needed (within the room limit and
    * {@code quota}'s creation quota); the room's other users hear of it if this is the user's first connection there.
-   * Returns the room's members.
+   * Returns the room's members and the position the member's stream starts after ({@link Membership#last}).
    */
-  Future<List<String>> join(String room, String user, String session, String quota);
+  Future<Membership> join(String room, String user, String session, String quota);
 
   /**
-   * The messages stored after {@code since}, oldest first, for a resuming connection; null when {@code since} is not
-   * held any more (trimmed, too old, unknown, or the store lost its data).
+   * The messages stored after {@code since}, oldest first, for a resuming connection; null when the broker no longer
+   * holds every message after it (trimmed, older than the retention age, unknown, another incarnation of the room, or
+   * the store lost its data). {@code since} is a message id or a position a join gave ({@link Membership#last}).
    */
   Future<List<StoredMessage>> recover(String room, MessageId since);
 
@@ -68,4 +69,29 @@ public interface Broker {
 
   /** An admitted connection of {@code user} closed; never refused. */
   void disconnect(String user);
+
+  /**
+   * A joined room as the joining member finds it: its {@code members}, and {@code last}, where the member's stream
+   * starts: the id of the newest message stored when the join took effect (every later one reaches the member), or,
+   * for a room that holds none, {@link #emptyRoom} of the room's incarnation. Either one, given back to
+   * {@link #recover}, replays what came after it.
+   */
+  record Membership(List<String> members, MessageId last) {}
+
+  /**
+   * The position of a room that holds no message yet: {@code 0-<incarnation>}, below every message id. The
+   * incarnation tells this room from an earlier one of the same name (deleted for being idle, or lost with a store's
+   * data), whose messages a resume from it must not claim to replay; it is never 0, so {@code 0-0} is no position.
+   */
+  static MessageId emptyRoom(long incarnation) {
+    return new MessageId(0, incarnation);
+  }
+
+  /**
+   * A new room's incarnation: random, never 0, and below 2^53, so that a client that reads ids as two numbers
+   * (JavaScript's included) reads it exactly.
+   */
+  static long newIncarnation() {
+    return java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1L << 53);
+  }
 }

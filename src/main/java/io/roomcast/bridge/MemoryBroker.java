@@ -124,7 +124,7 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  public Future<List<String>> join(String name, String user, String session, String quota) {
+  public Future<Membership> join(String name, String user, String session, String quota) {
     Room existing = rooms.get(name);
     Future<Room> room = existing != null ? Future.succeededFuture(existing) : createRoom(name, quota);
     return room.map(r -> {
@@ -133,7 +133,8 @@ public final class MemoryBroker implements Broker {
       if (sessions.add(session) && sessions.size() == 1) {
         events.toRoom(name, RoomEvent.presence(ServerFrames.presence(name, true, user), user));
       }
-      return List.copyOf(r.presence.keySet());
+      // every event of the room goes out on this loop after this: the member gets all that follows its position
+      return new Membership(List.copyOf(r.presence.keySet()), r.last != null ? r.last : Broker.emptyRoom(r.incarnation));
     });
   }
 
@@ -259,6 +260,10 @@ public final class MemoryBroker implements Broker {
   }
 
   private static final class Room {
+    /** Tells this room from an earlier one of the same name (see {@link Broker#emptyRoom}). */
+    final long incarnation = Broker.newIncarnation();
+    /** Messages ever dropped from the history (trimmed by size or age). */
+    long dropped;
     final ArrayDeque<Entry> history = new ArrayDeque<>();
     final Map<String, Set<String>> presence = new LinkedHashMap<>();
     final Map<String, String> idByKey = new HashMap<>();
@@ -273,6 +278,7 @@ public final class MemoryBroker implements Broker {
       history.addLast(new Entry(last, user, text, now));
       while (history.size() > capacity || history.peekFirst().ts < cutoff) {
         history.removeFirst();
+        dropped++;
       }
       return m;
     }
@@ -300,18 +306,22 @@ public final class MemoryBroker implements Broker {
       return out;
     }
 
-    /** The retained messages after {@code since}, oldest first; null when {@code since} is not retained. */
+    /**
+     * The messages after {@code since}, oldest first; null unless every one of them is retained: {@code since} itself
+     * is held (or is this room's {@link Broker#emptyRoom} position and nothing was ever dropped), and none after it is
+     * older than {@code cutoff}. {@code since} itself may be old: what follows it is what counts.
+     */
     List<StoredMessage> after(MessageId since, long cutoff) {
+      boolean found = since.millis() == 0 && since.seq() == incarnation && dropped == 0;
       List<StoredMessage> out = new ArrayList<>();
-      boolean found = false;
       for (Entry e : history) {
         if (found) {
-          out.add(e.message());
-        } else if (e.is(since)) {
-          found = e.ts >= cutoff;
-          if (!found) {
+          if (e.ts < cutoff) {
             return null;
           }
+          out.add(e.message());
+        } else {
+          found = e.is(since);
         }
       }
       return found ? out : null;

@@ -1,5 +1,6 @@
 package io.roomcast.bus;
 
+import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.StoredMessage;
 import java.util.List;
 
@@ -12,9 +13,12 @@ public sealed interface BridgeReply extends BusMessage {
 
   /**
    * {@code recovered} is true when the join named a {@code since} the broker still holds; {@code missed} then holds
-   * the messages stored after it, oldest first (else it is empty).
+   * the messages stored after it, oldest first (else it is empty). {@code last} is where the member's stream starts:
+   * {@code since} when recovered (the missed messages follow it), else the room's position when the join took effect
+   * ({@link io.roomcast.bridge.Broker.Membership#last}).
    */
-  record Joined(List<String> members, boolean recovered, List<StoredMessage> missed) implements BridgeReply {}
+  record Joined(List<String> members, boolean recovered, List<StoredMessage> missed, MessageId last)
+      implements BridgeReply {}
 
   record Done() implements BridgeReply {}
 

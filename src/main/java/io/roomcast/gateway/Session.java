@@ -66,8 +66,9 @@ final class Session {
   /**
    * A room of this session, as the gateway's {@link RoomRegistry} holds it: the fan-out hands events to
    * {@link #deliver} without looking anything up. {@code backlog} holds the room's live events while the join is in
-   * flight; {@code last} is the newest message id written, so a message that reaches the session twice (in a replay
-   * and live, or in a node's backfill) is written once.
+   * flight; {@code last} is the member's position, the newest message id written or, before any, where its stream
+   * started (the join's position), so a message that reaches the session twice (in a replay and live, or in a node's
+   * backfill) or one stored before the join took effect is not written.
    */
   static final class RoomState {
     final Session session;
@@ -350,9 +351,12 @@ final class Session {
     if (!allowed(room, j.ref())) {
       return;
     }
-    if (rooms.containsKey(room)) {
-      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(room), j.ref(),
-          list -> write(ServerFrames.joined(j.ref(), room, list.users(), false)));
+    RoomState current = rooms.get(room);
+    if (current != null) {
+      // the position is what this connection was last written in the room: every message up to it went out before
+      // this reply, and every later one follows it
+      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(room), j.ref(), list -> write(ServerFrames.joined(
+          j.ref(), room, list.users(), false, current.joined ? current.last : null)));
       return;
     }
     int max = gateway.settings().maxRoomsPerConnection();
@@ -380,8 +384,10 @@ final class Session {
       BridgeReply.Joined joined = ar.result();
       state.joined = true;
       gateway.metrics().joined();
-      write(ServerFrames.joined(j.ref(), room, joined.members(), joined.recovered()));
-      state.last = joined.recovered() ? MessageId.parse(j.since()) : null;
+      write(ServerFrames.joined(j.ref(), room, joined.members(), joined.recovered(), joined.last()));
+      // the member's stream starts after its position: a live event at or before it (stored before the join took
+      // effect, or replayed below) is not written again
+      state.last = joined.last();
       for (StoredMessage m : joined.missed()) {
         write(ServerFrames.message(room, m));
         state.last = MessageId.parse(m.id());

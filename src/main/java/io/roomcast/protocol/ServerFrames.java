@@ -9,12 +9,17 @@ import java.util.List;
 /** Encodes the server's frames (replies and events) of protocol v1 as UTF-8 JSON bytes. */
 public final class ServerFrames {
   public static final int PROTOCOL_VERSION = 1;
+  /**
+   * The additive extensions of version 1 this server speaks, named in {@code welcome.features}: {@code position}
+   * ({@code joined.last}).
+   */
+  public static final List<String> FEATURES = List.of("position");
 
   private ServerFrames() {}
 
   public static Buffer welcome(String user, String session, String node) {
     return new JsonObject().put("type", "welcome").put("user", user).put("session", session).put("node", node)
-        .put("protocol", PROTOCOL_VERSION).toBuffer();
+        .put("protocol", PROTOCOL_VERSION).put("features", new JsonArray(FEATURES)).toBuffer();
   }
 
   public static Buffer ok(String ref, String room) {
@@ -33,9 +38,17 @@ public final class ServerFrames {
     return reply("rooms", ref).put("rooms", new JsonArray(List.copyOf(rooms))).toBuffer();
   }
 
-  public static Buffer joined(String ref, String room, List<String> members, boolean recovered) {
-    return reply("joined", ref).put("room", room).put("members", new JsonArray(List.copyOf(members)))
-        .put("recovered", recovered).toBuffer();
+  /**
+   * {@code last}: where the member's stream starts ({@code position}: a message id, or a room's position before every
+   * id); null only for a repeated join answered while the first is still on its way, where it is left out.
+   */
+  public static Buffer joined(String ref, String room, List<String> members, boolean recovered, MessageId last) {
+    JsonObject o = reply("joined", ref).put("room", room).put("members", new JsonArray(List.copyOf(members)))
+        .put("recovered", recovered);
+    if (last != null) {
+      o.put("last", last.toString());
+    }
+    return o.toBuffer();
   }
 
   public static Buffer history(String ref, String room, List<StoredMessage> messages) {

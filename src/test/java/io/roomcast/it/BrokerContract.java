@@ -120,6 +120,58 @@ abstract class BrokerContract {
   }
 
   @Test
+  @DisplayName("position: a join in a room that holds no message gives a position before every id; a resume from it "
+      + "replays every message stored since, recovered, and keeps that position")
+  void positionInAnEmptyRoom() {
+    String room = room();
+    MessageId last = join(a(), room, "ann", "a1").last();
+    assertThat(last.millis()).as("a position before every id").isZero();
+    assertThat(last.isZero()).as("0-0 is no position").isFalse();
+    String one = send(a(), room, "one");
+    String two = send(b(), room, "two");
+    BridgeReply.Joined back = join(b(), room, "ann", "a2", last.toString());
+    assertThat(back.recovered()).isTrue();
+    assertThat(ids(back.missed())).containsExactly(one, two);
+    assertThat(back.last()).as("a recovered resume starts at its since").isEqualTo(last);
+  }
+
+  @Test
+  @DisplayName("position: a join gives the newest stored id; a resume from it replays what came after; a join that "
+      + "does not recover gives the room's position at that join")
+  void positionIsTheNewestId() {
+    String room = room();
+    join(a(), room, "ann", "a1");
+    String one = send(a(), room, "one");
+    BridgeReply.Joined bob = join(b(), room, "bob", "b1");
+    assertThat(bob.last()).isEqualTo(MessageId.parse(one));
+    String two = send(a(), room, "two");
+    BridgeReply.Joined back = join(b(), room, "bob", "b2", bob.last().toString());
+    assertThat(back.recovered()).isTrue();
+    assertThat(ids(back.missed())).containsExactly(two);
+    BridgeReply.Joined unknown = join(a(), room, "cid", "c1", "1-0");
+    assertThat(unknown.recovered()).isFalse();
+    assertThat(unknown.last()).isEqualTo(MessageId.parse(two));
+  }
+
+  @Test
+  @DisplayName("position: an empty room's position is not recovered once a message after it was trimmed, nor in another "
+      + "room; 0-0 never is")
+  void positionNotHeld() {
+    String room = room();
+    MessageId last = join(a(), room, "ann", "a1").last();
+    for (int i = 0; i < HISTORY + 1; i++) {
+      send(a(), room, "m" + i);
+    }
+    assertThat(join(b(), room, "bob", "b1", last.toString()).recovered()).as("the first message was trimmed").isFalse();
+    String other = room();
+    MessageId otherLast = join(a(), other, "ann", "a2").last();
+    String third = room();
+    assertThat(join(b(), third, "bob", "b2", otherLast.toString()).recovered()).as("another room's position").isFalse();
+    assertThat(join(b(), third, "bob", "b3", "0-0").recovered()).isFalse();
+    assertThat(join(b(), other, "bob", "b4", otherLast.toString()).recovered()).as("its own room's").isTrue();
+  }
+
+  @Test
   @DisplayName("resume from a trimmed id (more than historySize messages since): not recovered")
   void resumeFromTrimmed() {
     String room = room();

@@ -87,6 +87,7 @@ abstract class ProtocolContract {
     assertThat(ann.welcome().getString("session")).isNotBlank();
     assertThat(ann.welcome().getString("node")).isEqualTo(nodeFor(0));
     assertThat(ann.welcome().getInteger("protocol")).isEqualTo(1);
+    assertThat(strings(ann.welcome().getJsonArray("features"))).as("the extensions spoken").contains("position");
     WsClient anon = client(null);
     assertThat(anon.user()).matches("guest-[A-Za-z0-9]+");
     assertThat(anon.welcome().getString("session")).isNotEqualTo(ann.welcome().getString("session"));
@@ -303,6 +304,51 @@ abstract class ProtocolContract {
     String live = ann.say(room, "live");
     assertThat(bob.event("message").getString("id")).isEqualTo(live);
     assertThat(messageIds(bob.drain(room))).as("nothing twice").isEmpty();
+  }
+
+  @Test
+  @DisplayName("position: a member that joined a quiet room and lost its connection before anyone spoke resumes from "
+      + "joined.last with every message sent meanwhile, recovered, then live")
+  void resumeFromAnEmptyRoomsPosition() {
+    WsClient ann = client("ann");
+    String room = room();
+    String position = ann.join(room).getString("last");
+    assertThat(position).as("joined.last of a room that holds no message").isNotBlank();
+    ann.close();
+    WsClient bob = client("bob");
+    bob.join(room);
+    List<String> meanwhile = List.of(bob.say(room, "line 1"), bob.say(room, "line 2"));
+    WsClient back = client("ann");
+    JsonObject joined = back.expect("joined", joinSince(room, position));
+    assertThat(joined.getBoolean("recovered")).isTrue();
+    assertThat(joined.getString("last")).as("a recovered resume keeps its since").isEqualTo(position);
+    assertThat(back.next(f -> "message".equals(f.getString("type"))).getString("id")).isEqualTo(meanwhile.get(0));
+    assertThat(back.next(f -> "message".equals(f.getString("type"))).getString("id")).isEqualTo(meanwhile.get(1));
+    String live = bob.say(room, "line 3");
+    assertThat(back.event("message").getString("id")).isEqualTo(live);
+    assertThat(messageIds(back.drain(room))).as("nothing twice").isEmpty();
+  }
+
+  @Test
+  @DisplayName("position: joined.last is the newest stored id; a resume from it replays what came after; a join that "
+      + "does not recover gives the position at that join")
+  void positionIsTheNewestId() {
+    WsClient ann = client("ann");
+    String room = room();
+    ann.join(room);
+    String first = ann.say(room, "first");
+    WsClient bob = client("bob");
+    String position = bob.join(room).getString("last");
+    assertThat(position).isEqualTo(first);
+    bob.close();
+    String second = ann.say(room, "second");
+    WsClient back = client("bob");
+    assertThat(back.expect("joined", joinSince(room, position)).getBoolean("recovered")).isTrue();
+    assertThat(back.next(f -> "message".equals(f.getString("type"))).getString("id")).isEqualTo(second);
+    WsClient carl = client("carl");
+    JsonObject unknown = carl.expect("joined", joinSince(room, "1-0"));
+    assertThat(unknown.getBoolean("recovered")).isFalse();
+    assertThat(unknown.getString("last")).isEqualTo(second);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.roomcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.protocol.MessageId;
 import io.roomcast.support.Await;
 import io.roomcast.support.BrokerNode;
 import java.time.Duration;
@@ -129,7 +130,7 @@ abstract class RedisBrokerContract extends BrokerContract {
     // a room whose messages never reached a node (pub/sub is at most once: one stored just before the loss may not
     // have) looks to that node like a room where nothing was said; only a resync tells its members
     String quiet = room();
-    join(a(), quiet, "cid", "a3");
+    MessageId quietPosition = join(a(), quiet, "cid", "a3").last();
     join(b(), quiet, "dan", "b3");
     loseData();
     Await.until("both nodes to resync both rooms", Duration.ofSeconds(30),
@@ -140,6 +141,8 @@ abstract class RedisBrokerContract extends BrokerContract {
     Await.until("the nodes to restore their presence", Duration.ofSeconds(10),
         () -> members(a(), room).containsAll(List.of("ann", "bob")));
     assertThat(join(b(), room, "bob", "b2", id).recovered()).isFalse();
+    assertThat(join(b(), quiet, "dan", "b4", quietPosition.toString()).recovered())
+        .as("the position of a room that held nothing names the room as it was before the loss").isFalse();
     String after = send(b(), room, "after the loss");
     assertThat(ids(history(a(), room))).containsExactly(after);
   }

@@ -72,18 +72,30 @@ class RetentionIT extends NodeTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"memory", "redis"})
-  @DisplayName("messages older than historyMaxAgeSeconds leave the history and can no longer be resumed from")
+  @DisplayName("messages older than historyMaxAgeSeconds leave the history: a resume that would need one is not recovered, "
+      + "one from the newest id (nothing to replay) is")
   void byAge(String broker) {
     startNode(broker, Map.of("CHAT_HISTORY_MAX_AGE_SECONDS", "1"));
     try (WsClient ann = WsClient.connect(client, node.port(), "ann")) {
       ann.join("aging");
-      String old = ann.say("aging", "soon gone");
-      Await.until("the message to age out", Duration.ofSeconds(10), () -> historyIds(ann, "aging").isEmpty());
+      String first = ann.say("aging", "soon gone");
+      String second = ann.say("aging", "gone too");
+      Await.until("the messages to age out", Duration.ofSeconds(10), () -> historyIds(ann, "aging").isEmpty());
       try (WsClient late = WsClient.connect(client, node.port(), "late")) {
-        assertThat(joinSince(late, "aging", old).getBoolean("recovered")).isFalse();
+        assertThat(joinSince(late, "aging", first).getBoolean("recovered"))
+            .as("the message after it aged out: it cannot be replayed").isFalse();
       }
-      String fresh = ann.say("aging", "new");
-      assertThat(historyIds(ann, "aging")).contains(fresh).doesNotContain(old);
+      try (WsClient quiet = WsClient.connect(client, node.port(), "quiet")) {
+        assertThat(joinSince(quiet, "aging", second).getBoolean("recovered"))
+            .as("the newest id, however old: nothing came after it, nothing is missing").isTrue();
+        String fresh = ann.say("aging", "new");
+        assertThat(quiet.event("message").getString("id")).as("the next message follows live").isEqualTo(fresh);
+        assertThat(historyIds(ann, "aging")).containsExactly(fresh);
+      }
+      try (WsClient back = WsClient.connect(client, node.port(), "back")) {
+        assertThat(joinSince(back, "aging", second).getBoolean("recovered"))
+            .as("storing the new message dropped the aged ones: the id is not held any more").isFalse();
+      }
     }
   }
 }

@@ -174,6 +174,33 @@ class RoomLifecycleIT extends NodeTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"memory", "redis"})
+  @DisplayName("a room deleted for being idle takes its idempotency keys and positions along: in the room made again "
+      + "an old key stores the message anew, and an old position is not recovered")
+  void deletedRoomForgetsItsKeys(String broker) {
+    // the room expires well inside the idempotency window (the default 10 minutes)
+    start(broker, Map.of("CHAT_ROOM_IDLE_EXPIRY_SECONDS", "1"));
+    try (WsClient ann = WsClient.connect(client, node.port(), "ann");
+        WsClient watcher = WsClient.connect(client, otherPort(), "watcher")) {
+      String position = ann.join("again").getString("last");
+      JsonObject send = new JsonObject().put("type", "send").put("room", "again").put("text", "keyed").put("key", "k1");
+      String first = ann.expect("ok", send).getString("id");
+      ann.expect("ok", new JsonObject().put("type", "leave").put("room", "again"));
+      watcher.take(f -> "room".equals(f.getString("type")) && "again".equals(f.getString("room"))
+          && "deleted".equals(f.getString("event")));
+      if (redis != null) {
+        assertThat(redis.cli("--scan", "--pattern", "chat:room:again:*")).as("no key of the room is left").isBlank();
+      }
+      assertThat(ann.expect("joined", new JsonObject().put("type", "join").put("room", "again").put("since", position))
+          .getBoolean("recovered")).as("a position in the deleted room").isFalse();
+      String second = ann.expect("ok", send).getString("id");
+      assertThat(second).as("the old key means nothing in the new room").isNotEqualTo(first);
+      assertThat(ann.expect("history", new JsonObject().put("type", "history").put("room", "again"))
+          .getJsonArray("messages").stream().map(o -> ((JsonObject) o).getString("id"))).containsExactly(second);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"memory", "redis"})
   @DisplayName("idempotency keys are scoped by user: another user's send with the same key is stored as its own")
   void keysScopedByUser(String broker) {
     start(broker, Map.of());

@@ -31,13 +31,18 @@ class ServerFramesTest {
   }
 
   @Test
-  @DisplayName("welcome, joined, history and presence have the protocol's fields")
+  @DisplayName("welcome (with the extensions spoken), joined (with its position), history and presence have the protocol's fields")
   void shapes() {
     assertThat(new JsonObject(ServerFrames.welcome("ann", "s1", "n1"))).isEqualTo(new JsonObject()
-        .put("type", "welcome").put("user", "ann").put("session", "s1").put("node", "n1").put("protocol", 1));
-    assertThat(new JsonObject(ServerFrames.joined("r", "lobby", List.of("ann", "bob"), false))).isEqualTo(
-        new JsonObject().put("type", "joined").put("ref", "r").put("room", "lobby")
-            .put("members", new JsonArray().add("ann").add("bob")).put("recovered", false));
+        .put("type", "welcome").put("user", "ann").put("session", "s1").put("node", "n1").put("protocol", 1)
+        .put("features", new JsonArray().add("position")));
+    assertThat(new JsonObject(ServerFrames.joined("r", "lobby", List.of("ann", "bob"), false, new MessageId(0, 42))))
+        .isEqualTo(new JsonObject().put("type", "joined").put("ref", "r").put("room", "lobby")
+            .put("members", new JsonArray().add("ann").add("bob")).put("recovered", false).put("last", "0-42"));
+    assertThat(new JsonObject(ServerFrames.joined(null, "lobby", List.of(), true, new MessageId(5, 1)))
+        .getString("last")).isEqualTo("5-1");
+    assertThat(new JsonObject(ServerFrames.joined(null, "lobby", List.of(), false, null)).containsKey("last"))
+        .as("a repeated join answered while the first is on its way").isFalse();
     JsonObject h = new JsonObject(ServerFrames.history(null, "lobby",
         List.of(new StoredMessage("1-0", "a", "x", 1), new StoredMessage("2-0", "b", "y", 2))));
     assertThat(h.getJsonArray("messages").stream().map(o -> ((JsonObject) o).getString("id")))

@@ -307,15 +307,19 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     return refused(ops.rooms());
   }
 
+  /**
+   * Joins once this node hears the room: the position is read after that (in the join script), so every message
+   * stored after it reaches the member.
+   */
   @Override
-  public Future<List<String>> join(String room, String user, String session, String quota) {
+  public Future<Membership> join(String room, String user, String session, String quota) {
     LocalPresence.Added added = local.add(room, user, session);
     metrics.localRooms(local.roomCount());
     long deadline = lanes.deadline(System.nanoTime());
     Future<Void> heard = added.firstInRoom() ? hear(room) : subscriber.subscribe(room);
-    Future<List<String>> joined = heard.timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS)
+    Future<Membership> joined = heard.timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(v -> lanes.run(room, deadline, () -> added.firstOfUser()
-            ? ops.join(room, user, quota) : ops.members(room)));
+            ? ops.join(room, user, quota) : ops.joinAgain(room, user)));
     return refused(joined.onFailure(e -> forget(room, user, session)));
   }
 
@@ -340,12 +344,10 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
         .mapEmpty();
   }
 
+  /** 0-0 is a node's own position, never one a join gave: a resume from it is not recovered. */
   @Override
   public Future<List<StoredMessage>> recover(String room, MessageId since) {
-    if (since.millis() < System.currentTimeMillis() - config.historyMaxAgeSeconds() * 1000L) {
-      return Future.succeededFuture(null);
-    }
-    return refused(ops.after(room, since));
+    return since.isZero() ? Future.succeededFuture(null) : refused(ops.after(room, since));
   }
 
   /** Leaves always succeed here: Redis is updated now, or by the reconciliation after the next (re)subscription. */

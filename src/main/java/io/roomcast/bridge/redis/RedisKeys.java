@@ -9,10 +9,11 @@ package io.roomcast.bridge.redis;
  *           {p}:newroom               a new room's name
  *           {p}:roomdeleted           the name of a room deleted for being idle
  * room keys {p}:room:{room}:stream    stream of the room's messages (fields u = user, t = text); ids are message ids
- *           {p}:room:{room}:created   when the room was created (epoch ms): the room exists
+ *           {p}:room:{room}:created   the room's incarnation (a random number): the room exists
  *           {p}:room:{room}:members   hash user -> number of nodes where the user has a connection in the room
  *           {p}:room:{room}:nodes     hash "node user" -> 1: which node holds which member (each node's share)
  *           {p}:room:{room}:key:{user} {key}  a user's idempotency key -> message id, expiring after the window
+ *           {p}:room:{room}:keys      sorted set idempotency key name -> when it expires (epoch ms): the room's keys
  * global    {p}:rooms                 set of room names
  *           {p}:rooms:activity        sorted set room -> when it was last active (epoch ms), for the idle sweep
  *           {p}:quota:{subject}       rooms a user or client address created in the current quota window
@@ -95,6 +96,11 @@ final class RedisKeys {
   /** A user's idempotency key in a room: user names have no space, so the user and the key split unambiguously. */
   String idempotency(String room, String user, String key) {
     return room(room) + ":key:" + user + " " + key;
+  }
+
+  /** The room's live idempotency keys, so that deleting the room deletes them too. */
+  String keyIndex(String room) {
+    return room(room) + ":keys";
   }
 
   String rooms() {

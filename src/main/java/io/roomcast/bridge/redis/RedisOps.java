@@ -1,5 +1,6 @@
 package io.roomcast.bridge.redis;
 
+import io.roomcast.bridge.Broker;
 import io.roomcast.bridge.BrokerException;
 import io.roomcast.bridge.RoomExpiry;
 import io.roomcast.config.ChatConfig;
@@ -81,18 +82,30 @@ final class RedisOps {
             List.of(room, keys.newRoomChannel(), config.maxRooms(), System.currentTimeMillis(),
                 quota == null ? "0" : "1", config.roomCreateQuota(), config.roomCreateWindowSeconds(),
                 indexField == null ? "" : indexField))
-        .compose(r -> redis.send(Request.cmd(Command.SET).arg(keys.created(room)).arg(System.currentTimeMillis())
+        .compose(r -> redis.send(Request.cmd(Command.SET).arg(keys.created(room)).arg(Broker.newIncarnation())
             .arg("NX")).map(v -> r.toInteger() == 1));
   }
 
-  /** This node's presence of {@code user} in {@code room} (the room is created if needed); the room's members. */
-  Future<List<String>> join(String room, String user, String quota) {
-    return create(room, quota, RedisKeys.presenceField(room, user))
-        .compose(v -> Script.JOIN.run(redis,
-            List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room), keys.created(room)),
+  /**
+   * This node's presence of {@code user} in {@code room} (the room is created if needed): the room's members and
+   * position now.
+   */
+  Future<Broker.Membership> join(String room, String user, String quota) {
+    return create(room, quota, RedisKeys.presenceField(room, user)).compose(v -> membership(room, user, true));
+  }
+
+  /** The members and position of {@code room}, which this node's {@code user} already joined. */
+  Future<Broker.Membership> joinAgain(String room, String user) {
+    return membership(room, user, false);
+  }
+
+  private Future<Broker.Membership> membership(String room, String user, boolean record) {
+    return Script.JOIN.run(redis,
+            List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room), keys.created(room),
+                keys.stream(room)),
             List.of(user, RedisKeys.nodeField(config.nodeId(), user), PubSubPayload.presence(room, true, user), publish,
-                System.currentTimeMillis())))
-        .map(StreamEntries::strings);
+                Broker.newIncarnation(), record ? "1" : "0"))
+        .map(r -> new Broker.Membership(StreamEntries.strings(r.get(0)), MessageId.parse(r.get(1).toString())));
   }
 
   /**
@@ -122,7 +135,7 @@ final class RedisOps {
     args.add(publish);
     args.addAll(parts);
     List<String> scriptKeys = List.of(keys.stream(room), keyed ? keys.idempotency(room, user, key) : keys.stream(room),
-        keys.messageChannel(room), keys.created(room));
+        keys.messageChannel(room), keys.created(room), keyed ? keys.keyIndex(room) : keys.stream(room));
     return (config.redisWaitReplicas() == 0 ? Script.PUBLISH.run(redis, scriptKeys, args)
         : Script.PUBLISH.runReplicated(redis, scriptKeys, args, config.redisWaitReplicas(),
             config.redisWaitTimeoutMs()))
@@ -141,21 +154,32 @@ final class RedisOps {
   }
 
   /**
-   * The retained messages after {@code since}, oldest first ({@code 0-0}: all of them); null when the stream does
-   * not hold {@code since}.
+   * The messages after {@code since} (a message id or a position, see {@code recover.lua}), oldest first; null unless
+   * the stream still holds every one of them within the retention age.
    */
   Future<List<StoredMessage>> after(String room, MessageId since) {
     return read(room, since, false);
   }
 
   /**
-   * The retained messages from {@code first} on, {@code first} included if {@code inclusive}, oldest first
-   * ({@code 0-0}: all of them); null when the stream does not hold {@code first}.
+   * The messages from {@code first} on, {@code first} included if {@code inclusive}, oldest first ({@code 0-0}: all
+   * of them); null unless the stream still holds every one of them within the retention age. {@code first}'s own
+   * entry may be older than that age: it is left out then, as no resume needs it.
    */
   Future<List<StoredMessage>> read(String room, MessageId first, boolean inclusive) {
-    return Script.RECOVER.run(redis, List.of(keys.stream(room)),
+    return Script.RECOVER.run(redis, List.of(keys.stream(room), keys.created(room)),
             List.of(first.toString(), config.historySize(), inclusive ? "1" : "0"))
-        .map(r -> r.get(0).toInteger() == 1 ? StreamEntries.decode(r.get(1), false, retentionCutoff()) : null);
+        .map(r -> {
+          if (r.get(0).toInteger() != 1) {
+            return null;
+          }
+          List<StoredMessage> all = StreamEntries.decode(r.get(1), false, Long.MIN_VALUE);
+          long cutoff = retentionCutoff();
+          if (inclusive && !all.isEmpty() && all.get(0).id().equals(first.toString()) && all.get(0).ts() < cutoff) {
+            all = all.subList(1, all.size());
+          }
+          return !all.isEmpty() && all.get(0).ts() < cutoff ? null : all;
+        });
   }
 
   /** The id of the newest stored message of {@code room}; 0-0 for an empty stream. */
@@ -310,7 +334,8 @@ final class RedisOps {
           List<Future<Integer>> each = new ArrayList<>();
           for (String room : StreamEntries.strings(r)) {
             each.add(Script.DROP.run(redis,
-                    List.of(keys.members(room), keys.stream(room), keys.roomNodes(room), keys.created(room)), List.of())
+                    List.of(keys.members(room), keys.stream(room), keys.roomNodes(room), keys.created(room),
+                        keys.keyIndex(room)), List.of())
                 .compose(dropped -> dropped.toInteger() == 1
                     ? Script.FORGET.run(redis, List.of(keys.roomActivity(), keys.rooms()),
                         List.of(room, cutoffMs, keys.deletedRoomChannel())).map(Response::toInteger)

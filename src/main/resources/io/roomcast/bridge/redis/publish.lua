@@ -1,8 +1,10 @@
 -- Room slot. Stores a message in the room's stream and publishes it, atomically: stream ids are message ids, and
 -- every node receives a room's messages in id order. With an idempotency key (scoped by user), a repeat answers the
--- first id and does nothing. A room that does not exist (never created, or deleted for being idle) is refused.
+-- first id and does nothing. A room that does not exist (never created, or deleted for being idle) is refused. A key
+-- is listed in the room's key index until it expires, so deleting the room deletes its keys (drop.lua).
 -- KEYS[1] stream  KEYS[2] idempotency key (ignored when ARGV[4] is '0')  KEYS[3] message channel
--- KEYS[4] the room's created marker
+-- KEYS[4] the room's created marker  KEYS[5] the room's key index (sorted set: key name -> when it expires, epoch
+-- ms; ignored when ARGV[4] is '0')
 -- ARGV[1] user  ARGV[2] text  ARGV[3] stream length  ARGV[4] '1' when a key is given  ARGV[5] key TTL (s)
 -- ARGV[6] retention age (ms)  ARGV[7] PUBLISH or SPUBLISH
 -- ARGV[8] ARGV[9] ARGV[10] ARGV[11]: the payload is ARGV[8] .. id .. ARGV[9] .. id .. ARGV[10] .. ms .. ARGV[11]
@@ -17,10 +19,12 @@ if ARGV[4] == '1' then
   end
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'u', ARGV[1], 't', ARGV[2])
+local ms = string.match(id, '^(%d+)')
 if ARGV[4] == '1' then
   redis.call('SET', KEYS[2], id, 'EX', ARGV[5])
+  redis.call('ZADD', KEYS[5], string.format('%.0f', tonumber(ms) + tonumber(ARGV[5]) * 1000), KEYS[2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ms)
 end
-local ms = string.match(id, '^(%d+)')
 redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', tonumber(ms) - tonumber(ARGV[6])) .. '-0')
 redis.call(ARGV[7], KEYS[3], ARGV[8] .. id .. ARGV[9] .. id .. ARGV[10] .. ms .. ARGV[11])
 return {id, 1}

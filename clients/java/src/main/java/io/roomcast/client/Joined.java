@@ -3,16 +3,21 @@ package io.roomcast.client;
 import java.util.Collections;
 import java.util.List;
 
-/** The reply to a join: the room's members, and whether a join with {@code since} recovered every message after it. */
+/**
+ * The reply to a join: the room's members, whether a join with {@code since} recovered every message after it, and the
+ * position the member's stream starts after.
+ */
 public final class Joined {
   private final String room;
   private final List<String> members;
   private final boolean recovered;
+  private final String last;
 
-  public Joined(String room, List<String> members, boolean recovered) {
+  public Joined(String room, List<String> members, boolean recovered, String last) {
     this.room = room;
     this.members = Collections.unmodifiableList(members);
     this.recovered = recovered;
+    this.last = last;
   }
 
   public String room() {
@@ -29,6 +34,15 @@ public final class Joined {
    */
   public boolean recovered() {
     return recovered;
+  }
+
+  /**
+   * Where the member's stream starts: every message after it follows ({@code since} for a recovered join, else the
+   * id of the newest message stored at the join, or a position before every id in a room that held none). The
+   * client resumes from it until a newer message arrives. Null from a server without the {@code position} extension.
+   */
+  public String last() {
+    return last;
   }
 
   @Override

@@ -180,7 +180,10 @@ public final class RoomcastClient implements AutoCloseable {
     return done;
   }
 
-  /** Joins a room (creating it if needed); after a reconnect it is rejoined from the last message id seen. */
+  /**
+   * Joins a room (creating it if needed); after a reconnect it is rejoined from the last message id seen, or, while none
+   * was seen, from the position the join gave ({@link Joined#last()}), so nothing sent meanwhile is missed.
+   */
   public CompletableFuture<Joined> join(String room) {
     return join(room, null);
   }
@@ -197,10 +200,13 @@ public final class RoomcastClient implements AutoCloseable {
     }
     return request(frame, reply -> {
       RoomState r = rooms.computeIfAbsent(room, k -> new RoomState());
-      if (since != null && r.last == null) {
-        r.last = since;
+      String last = str(reply, "last");
+      if (last != null) {
+        r.last = last;
+      } else if (since != null && r.last == null) {
+        r.last = since;   // a server without the position extension
       }
-      return new Joined(room, strings(reply.getAsJsonArray("members")), bool(reply, "recovered"));
+      return new Joined(room, strings(reply.getAsJsonArray("members")), bool(reply, "recovered"), last);
     });
   }
 
@@ -504,7 +510,8 @@ public final class RoomcastClient implements AutoCloseable {
     everConnected = true;
     attempt = 0;
     user = str(f, "user");
-    Welcome w = new Welcome(user, str(f, "session"), str(f, "node"));
+    Welcome w = new Welcome(user, str(f, "session"), str(f, "node"),
+        f.has("features") && f.get("features").isJsonArray() ? strings(f.getAsJsonArray("features")) : List.of());
     lastWelcome = w;
     setState(ConnectionState.CONNECTED);
     connectWaiters.forEach(c -> settle(c, w, null));
@@ -513,19 +520,27 @@ public final class RoomcastClient implements AutoCloseable {
     rejoin();
   }
 
-  /** Rejoins every room from its last id, then lets the unacknowledged sends go out (they need the rooms joined). */
+  /**
+   * Rejoins every room from where it was left (its last id, or the position its join gave), then lets the
+   * unacknowledged sends go out (they need the rooms joined). A rejoin's answer moves the room's resume point to the
+   * position it gives, before the room's next frame is read: after an unrecovered resume that is where the room goes on.
+   */
   private void rejoin() {
     int conn = connection;
     List<CompletableFuture<JsonObject>> joins = new ArrayList<>();
     for (Map.Entry<String, RoomState> e : rooms.entrySet()) {
       String room = e.getKey();
+      RoomState state = e.getValue();
       JsonObject frame = frame("join", room);
-      if (e.getValue().last != null) {
-        frame.addProperty("since", e.getValue().last);
+      if (state.last != null) {
+        frame.addProperty("since", state.last);
       }
       CompletableFuture<JsonObject> reply = rawRequest(frame, options.requestTimeout);
       joins.add(reply);
       reply.whenComplete((r, err) -> {
+        if (err == null && str(r, "last") != null) {
+          state.last = str(r, "last");
+        }
         if (err != null) {
           RoomcastException x = asRoomcast(err);
           if (!"closed".equals(x.code())) {
@@ -963,7 +978,10 @@ public final class RoomcastClient implements AutoCloseable {
     }
   }
 
-  /** A joined room: the newest id delivered, and the latest ids (for ids of a shape that cannot be compared). */
+  /**
+   * A joined room: where to resume it (the newest id delivered, or before any the position the join gave), and the
+   * latest ids (for ids of a shape that cannot be compared).
+   */
   private static final class RoomState {
     String last;
     /** Insertion-ordered: the oldest goes first once there are more than {@link #RECENT_IDS}. */

@@ -27,8 +27,9 @@ public interface RoomcastListener {
   default void onError(RoomcastException error) {}
 
   /**
-   * A room was rejoined after a reconnect. {@code recovered} false means messages after the last one seen may be
-   * missing (they were older than the server's history): fetch them with {@code history} if they matter.
+   * A room was rejoined after a reconnect, from the last message seen (or the position its join gave, before one was
+   * seen). {@code recovered} false means messages sent meanwhile may be missing (the server no longer holds all of
+   * them: trimmed, too old, or lost): fetch them with {@code history} if they matter.
    */
   default void onResumed(String room, boolean recovered, List<String> members) {}
 

@@ -115,6 +115,48 @@ class TerminalChatIT {
     }
   }
 
+  @Test
+  @DisplayName("in a room where nothing was said yet, the chat's node restarts while another user says a line: the chat "
+      + "prints it once it is back, with no note of missing messages")
+  void resumesAQuietRoom() throws Exception {
+    try (RedisProcess redis = RedisProcess.start();
+        ServerProcess a = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
+        ServerProcess b = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
+        RoomcastClient bob = RoomcastClient.builder(b.url()).user("bob").build()) {
+      get(bob.connect());
+      Process chat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", JAR.toAbsolutePath().toString(), a.url(), "--user", "ann", "--room", "quiet")
+          .redirectErrorStream(true).start();
+      List<String> out = new CopyOnWriteArrayList<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(chat.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            out.add(line);
+          }
+        } catch (IOException e) {
+          // the process ended
+        }
+      });
+      reader.start();
+      try (Writer in = new OutputStreamWriter(chat.getOutputStream(), StandardCharsets.UTF_8)) {
+        Await.until("ann joined", () -> out.stream().anyMatch(l -> l.startsWith("* joined quiet")));
+        get(bob.join("quiet"));
+        a.stop();
+        Await.until("the chat notices", () -> out.contains("* reconnecting"));
+        get(bob.send("quiet", "line 1"));
+        a.start();
+        Await.until("back", Duration.ofSeconds(30), () -> out.stream().anyMatch(l -> l.startsWith("* back in quiet")));
+        Await.until("line 1 printed", () -> said(out).contains("bob: line 1"));
+        assertThat(out).as("a resume that recovered: no note").contains("* back in quiet");
+        type(in, "/quit");
+        assertThat(chat.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        chat.destroyForcibly();
+      }
+    }
+  }
+
   private static void type(Writer in, String line) throws IOException {
     in.write(line + "\n");
     in.flush();

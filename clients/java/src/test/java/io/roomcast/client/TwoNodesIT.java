@@ -95,6 +95,36 @@ class TwoNodesIT {
   }
 
   @Test
+  @DisplayName("in a room where nothing was said yet, the client's node restarts and another node's user speaks while it "
+      + "reconnects: the client rejoins from the position its join gave and gets the line, recovered")
+  void resumesAQuietRoom() {
+    RedisProcess redis = keep(RedisProcess.start());
+    Map<String, String> env = Map.of("REDIS_URL", redis.url());
+    ServerProcess a = keep(ServerProcess.start(env));
+    ServerProcess b = keep(ServerProcess.start(env));
+    Recorder annHears = new Recorder();
+    RoomcastClient ann = keep(RoomcastClient.builder(a.url()).user("ann")
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build());
+    ann.addListener(annHears);
+    assertThat(get(ann.connect()).features()).contains("position");
+    RoomcastClient bob = connect(RoomcastClient.builder(b.url()).user("bob"), new Recorder());
+    Joined joined = get(ann.join("fresh"));
+    assertThat(joined.last()).as("a position, though the room holds no message").isNotNull();
+    get(bob.join("fresh"));
+
+    a.stop();
+    Await.until("ann lost her node", () -> !annHears.reconnectCodes().isEmpty());
+    get(bob.send("fresh", "line 1"));
+    a.start();
+    Await.until("ann is back", () -> !annHears.resumed.isEmpty());
+    assertThat(annHears.resumed).containsExactly("fresh recovered");
+    Await.until("ann got line 1", () -> annHears.texts("fresh").contains("line 1"));
+    get(bob.send("fresh", "line 2"));
+    Await.until("and the next", () -> annHears.texts("fresh").contains("line 2"));
+    assertThat(annHears.texts("fresh")).containsExactly("line 1", "line 2");
+  }
+
+  @Test
   @DisplayName("an app that stops consuming stops reading; the server closes it as too slow (4008); once the app "
       + "catches up the client reconnects at once and resumes: every message once, in order")
   void slowConsumerResumes() throws Exception {

@@ -7,6 +7,7 @@ import io.roomcast.client.Presence;
 import io.roomcast.client.RoomcastClient;
 import io.roomcast.client.RoomcastException;
 import io.roomcast.client.RoomcastListener;
+import io.roomcast.client.Welcome;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -36,6 +37,8 @@ public final class ChatMain implements RoomcastListener {
   private final PrintStream out;
   private final RoomcastClient client;
   private final int historySize;
+  /** The server speaks the position extension: every room can be resumed, a quiet one included. */
+  private volatile boolean positions;
   private volatile String current;
   private final java.util.Set<String> joinedRooms = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -88,7 +91,9 @@ public final class ChatMain implements RoomcastListener {
 
   private int run(String room, BufferedReader in) throws Exception {
     try {
-      say("* connected as " + await(client.connect()).user());
+      Welcome welcome = await(client.connect());
+      positions = welcome.features().contains("position");
+      say("* connected as " + welcome.user());
       join(room);
       for (String line; (line = in.readLine()) != null; ) {
         line = line.strip();
@@ -235,9 +240,17 @@ public final class ChatMain implements RoomcastListener {
     }
   }
 
+  /**
+   * A rejoin after a reconnect: recovered, every message sent meanwhile follows (printed as it comes); else says what
+   * happened. A server that gives positions resumes every room, so an unrecovered resume means it no longer holds all
+   * that was sent meanwhile (trimmed, too old, or lost); one that does not cannot resume a room where no message was
+   * seen yet.
+   */
   @Override
   public void onResumed(String room, boolean recovered, List<String> members) {
-    say("* back in " + room + (recovered ? "" : " (older messages may be missing: the server's history ends there)"));
+    say("* back in " + room + (recovered ? "" : positions
+        ? " (messages sent meanwhile may be missing: the server no longer holds all of them)"
+        : " (messages sent meanwhile may be missing: this server cannot resume a room before a message was seen)"));
   }
 
   @Override
