@@ -29,6 +29,17 @@ class ClusterBrokerIT extends RedisBrokerContract {
     }
   }
 
+  @Override
+  protected void publishOnRoom(String room, String payload) {
+    String channel = "chat:room:{" + room + "}:msg";
+    cluster.masterOf(cluster.slotOf(channel)).cli("SPUBLISH", channel, payload);
+  }
+
+  @Override
+  protected long redisTimeMs(String room) {
+    return StandaloneBrokerContract.timeMs(cluster.masterOf(cluster.slotOf("chat:room:{" + room + "}:msg")).cli("TIME"));
+  }
+
   /** Every master restarted without persistence (same identities and slots, no data). */
   @Override
   protected void loseData() {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The rows of the broker contract that only a shared store has: a node's subscription is cut while others keep
@@ -66,6 +68,66 @@ abstract class RedisBrokerContract extends BrokerContract {
 
   /** Makes the store lose what it holds: Redis restarted without persistence. */
   protected abstract void loseData();
+
+  /** Publishes {@code payload} on {@code room}'s message channel as anyone with access to Redis could. */
+  protected abstract void publishOnRoom(String room, String payload);
+
+  /** Redis' clock (of the master serving {@code room}), in epoch ms. */
+  protected abstract long redisTimeMs(String room);
+
+  /** A well-formed message payload, as a node would publish it, for an id no one stored. */
+  private static String forgedMessage(String room, String id) {
+    long ms = MessageId.parse(id).millis();
+    return "m" + id + "\n{\"type\":\"message\",\"room\":\"" + room + "\",\"id\":\"" + id
+        + "\",\"user\":\"mallory\",\"text\":\"forged\",\"ts\":" + ms + "}";
+  }
+
+  /**
+   * The reported attack: a forged message whose id is a little ahead of Redis' clock (within the old 2 s margin),
+   * four times between real messages. Each node must deliver every acknowledged message, or resync the room (its
+   * connections resume and are told {@code recovered: false}); never skip one silently. {@code aheadMs} well past the
+   * clock margin is never delivered at all; one under it is delivered and then found out by the real messages after
+   * it, whose ids are older.
+   */
+  @ParameterizedTest(name = "forged ids {0} ms ahead")
+  @ValueSource(longs = {1500, 100})
+  @DisplayName("forged messages with ids just ahead of Redis' clock: every node delivers every acknowledged message or "
+      + "resyncs the room, never skipping one silently")
+  void forgedIdsJustAhead(long aheadMs) {
+    String room = room();
+    join(a(), room, "ann", "a1");
+    join(b(), room, "bob", "b1");
+    List<String> acked = new ArrayList<>();
+    acked.add(send(a(), room, "before"));
+    awaitIds(a(), room, acked);
+    awaitIds(b(), room, acked);
+    List<String> forged = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      String id = (redisTimeMs(room) + aheadMs) + "-" + round;
+      forged.add(id);
+      publishOnRoom(room, forgedMessage(room, id));
+      for (int i = 0; i < 5; i++) {
+        acked.add(send(i % 2 == 0 ? a() : b(), room, "real " + round + "." + i));
+      }
+    }
+    String barrier = send(a(), room, "barrier");
+    acked.add(barrier);
+    for (BrokerNode n : List.of(a(), b())) {
+      Await.until(n.nodeId() + " to deliver the barrier or resync", Duration.ofSeconds(10),
+          () -> n.messageIds(room).contains(barrier) || !n.events(room, "resync").isEmpty());
+      List<String> delivered = n.messageIds(room);
+      if (n.events(room, "resync").isEmpty()) {
+        assertThat(delivered).as("%s delivered every acknowledged message", n.nodeId()).containsAll(acked);
+      } else {
+        assertThat(forged).as("%s resynced because it had delivered a forged message", n.nodeId())
+            .containsAnyElementsOf(delivered);
+      }
+      if (aheadMs > 1000) {
+        assertThat(n.events(room, "resync")).as("well past the clock margin: checked before delivery").isEmpty();
+        assertThat(delivered).as("%s delivered no forged message", n.nodeId()).doesNotContainAnyElementsOf(forged);
+      }
+    }
+  }
 
   /**
    * Cuts the nodes' subscriptions, sends {@code count} messages from A meanwhile (the ids of those answered go to

@@ -3,6 +3,7 @@ package io.roomcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
+import io.roomcast.support.Http;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
@@ -104,6 +105,57 @@ class RedisClusterIT {
         resumed.add(carl.event("message").getString("id"));
       }
       assertThat(resumed).containsExactly(second);
+    }
+  }
+
+  /**
+   * The reported attack as clients meet it: forged messages with ids a little ahead of Redis' clock (under the node's
+   * clock margin, so they are delivered), between real ones posted through the HTTP API. A client gets every
+   * acknowledged message, or is closed with 1001 and, resuming from the last id it saw, is either told
+   * {@code recovered: false} or given the rest; never a silent gap.
+   */
+  @Test
+  @DisplayName("forged messages just ahead of Redis' clock: each client gets every acknowledged message, or is closed "
+      + "with 1001 and its resume from the last id it saw is told recovered false or replays the rest")
+  void forgedIdsJustAheadAreToldToClients() {
+    WsClient ann = WsClient.connect(client, a.port(), "ann");
+    WsClient bob = WsClient.connect(client, b.port(), "bob");
+    try {
+      ann.join("ahead");
+      bob.join("ahead");
+      List<String> acked = new ArrayList<>(List.of(ann.say("ahead", "before")));
+      for (int round = 0; round < 4; round++) {
+        Response time = redis(Request.cmd(Command.TIME));
+        long ahead = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000 + 100;
+        String id = ahead + "-" + round;
+        redis(Request.cmd(Command.PUBLISH).arg("chat:room:ahead:msg").arg("m" + id + "\n{\"type\":\"message\","
+            + "\"room\":\"ahead\",\"id\":\"" + id + "\",\"user\":\"mallory\",\"text\":\"forged\",\"ts\":" + ahead + "}"));
+        for (int i = 0; i < 5; i++) {
+          acked.add(new JsonObject(Http.post(b.port(), "/api/rooms/ahead/messages",
+              new JsonObject().put("text", "real " + round + "." + i).put("user", "svc").encode(), Map.of()).body())
+              .getString("id"));
+        }
+      }
+      String newest = acked.get(acked.size() - 1);
+      for (WsClient c : List.of(ann, bob)) {
+        List<String> seen = new ArrayList<>(c.messagesUntil(newest));
+        if (seen.contains(newest)) {
+          assertThat(seen).as("%s, never asked to resume, got every acknowledged message", c.user()).containsAll(acked);
+          continue;
+        }
+        assertThat(c.awaitClose()).as("%s was asked to resume", c.user()).isEqualTo((short) 1001);
+        try (WsClient back = WsClient.connect(client, c == ann ? a.port() : b.port(), c.user())) {
+          JsonObject joined = back.expect("joined", new JsonObject().put("type", "join").put("room", "ahead")
+              .put("since", seen.get(seen.size() - 1)));
+          if (joined.getBoolean("recovered")) {
+            seen.addAll(back.messagesUntil(newest));
+            assertThat(seen).as("%s resumed and got the rest", c.user()).containsAll(acked);
+          }
+        }
+      }
+    } finally {
+      ann.close();
+      bob.close();
     }
   }
 

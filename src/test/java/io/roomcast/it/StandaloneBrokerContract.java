@@ -27,4 +27,20 @@ abstract class StandaloneBrokerContract extends RedisBrokerContract {
     redis.kill();
     redis.restart();
   }
+
+  @Override
+  protected void publishOnRoom(String room, String payload) {
+    redis.cli("PUBLISH", "chat:room:" + room + ":msg", payload);
+  }
+
+  @Override
+  protected long redisTimeMs(String room) {
+    return timeMs(redis.cli("TIME"));
+  }
+
+  /** Redis' TIME answer (seconds, then microseconds, a line each) in epoch ms. */
+  static long timeMs(String time) {
+    String[] lines = time.trim().split("\\s+");
+    return Long.parseLong(lines[0]) * 1000 + Long.parseLong(lines[1]) / 1000;
+  }
 }

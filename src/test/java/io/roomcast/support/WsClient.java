@@ -263,6 +263,34 @@ public final class WsClient implements AutoCloseable {
     return before;
   }
 
+  /**
+   * The ids of the messages received from now on, in order, up to {@code last} included; or, when the server closes
+   * the connection before it, every one received until then. Fails after {@link #TIMEOUT} without either.
+   */
+  public List<String> messagesUntil(String last) {
+    List<String> ids = new ArrayList<>();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      JsonObject f = stash.isEmpty() ? poll(Math.min(TimeUnit.MILLISECONDS.toNanos(50), deadline - System.nanoTime()))
+          : stash.removeFirst();
+      if (f == null) {
+        if (closed.isDone() && frames.isEmpty()) {
+          return ids;
+        }
+        if (System.nanoTime() > deadline) {
+          fail("neither message %s nor a close within %s; received %s", last, TIMEOUT, ids);
+        }
+        continue;
+      }
+      if ("message".equals(f.getString("type"))) {
+        ids.add(f.getString("id"));
+        if (f.getString("id").equals(last)) {
+          return ids;
+        }
+      }
+    }
+  }
+
   /** Every frame received and not read yet, for a connection that is closed (no barrier possible). */
   public List<JsonObject> drainClosed() {
     assertThat(isClosed()).as("connection closed").isTrue();

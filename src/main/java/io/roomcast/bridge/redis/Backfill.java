@@ -9,9 +9,13 @@ import io.roomcast.protocol.StoredMessage;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +27,15 @@ import org.slf4j.LoggerFactory;
  * held, holding live messages back until then, and skipping ids it already forwarded (the overlap of a subscription
  * and a backfill). A room whose gap cannot be read (trimmed, or Redis lost its data) gets a resync: its connections
  * are closed with 1001 to resume.
+ *
+ * <p>What arrives on pub/sub is not believed blindly: anyone who can PUBLISH can send a well-formed message, and a
+ * forwarded id is where every session of the room stands, so one ahead of the stream would make them skip the real
+ * messages stored after it. Pub/sub delivers a room's messages in id order, so a live message older than one
+ * forwarded live before it means that one of the two is not what Redis stored (or that delivery order broke, as
+ * across a failover to a replica that lacks the newest messages). The room's live messages then wait while the stream
+ * says which: an older message it does not hold is dropped; anything else resyncs the room, whose connections resume
+ * and, from an id the stream does not hold, are told {@code recovered: false}. So no stored message is skipped
+ * silently, whatever pub/sub carried.
  */
 final class Backfill {
   private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -35,6 +48,8 @@ final class Backfill {
   private final Predicate<String> local;
   /** room -> id of the newest message forwarded (rooms with local members); where a backfill starts. */
   private final Map<String, MessageId> lastForwarded = new HashMap<>();
+  /** Rooms whose {@link #lastForwarded} the stream vouches for (read from it, or confirmed), not only pub/sub. */
+  private final Set<String> confirmed = new HashSet<>();
   /**
    * room -> where a backfill starts while the room has forwarded nothing yet (pattern mode: the newest id stored when
    * the room got its first local member, read from there on, itself included). Kept apart from
@@ -44,6 +59,8 @@ final class Backfill {
   private final Map<String, MessageId> floor = new HashMap<>();
   /** rooms being backfilled -> the live messages held back meanwhile. */
   private final Map<String, List<RoomEvent>> held = new HashMap<>();
+  /** Live messages to be found in the stream before they are forwarded ({@link #forwardDoubtful}). */
+  private final Set<RoomEvent> doubtful = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** A room's stored messages from an id on. */
   @FunctionalInterface
@@ -97,6 +114,7 @@ final class Backfill {
     MessageId seen = lastForwarded.get(room);
     if (seen == null || newest.compareTo(seen) > 0) {
       lastForwarded.put(room, newest);
+      confirmed.add(room);
     }
     held.putIfAbsent(room, new ArrayList<>());
   }
@@ -112,15 +130,17 @@ final class Backfill {
   /** {@code room} has no local member any more. */
   void forget(String room) {
     lastForwarded.remove(room);
+    confirmed.remove(room);
     floor.remove(room);
   }
 
-  /** A message id from beyond Redis' clock arrived: the stream says whether the message is real. */
-  void check(String room) {
-    if ((lastForwarded.containsKey(room) || floor.containsKey(room)) && !held.containsKey(room)) {
-      held.put(room, new ArrayList<>());
-      room(room, false);
-    }
+  /**
+   * A message whose id is later than Redis' clock arrived, which no message Redis stored can be: it is forwarded, in
+   * its turn, only if the stream holds it.
+   */
+  void forwardDoubtful(String room, RoomEvent event) {
+    doubtful.add(event);
+    forward(room, event);
   }
 
   void room(String room, boolean dataLost) {
@@ -136,12 +156,10 @@ final class Backfill {
         if (!dataLost) {
           LOG.warn("room {}: messages after {} cannot be replayed; asking its connections to resume", room, from);
         }
-        events.toRoom(room, RoomEvent.resync());
-        lastForwarded.remove(room);
-        floor.remove(room);
+        resync(room);
       } else {
         for (StoredMessage m : ar.result()) {
-          forward(room, RoomEvent.message(m.id(), ServerFrames.message(room, m)));
+          forward(room, RoomEvent.message(m.id(), ServerFrames.message(room, m)), true);
         }
         metrics.backfilled(ar.result().size());
         if (!ar.result().isEmpty()) {
@@ -154,23 +172,101 @@ final class Backfill {
     });
   }
 
-  /** Hands a room event to the local gateways, in id order and once: messages already forwarded are skipped. */
+  /** The room's connections must resume: it forgets where it stood. */
+  private void resync(String room) {
+    events.toRoom(room, RoomEvent.resync());
+    lastForwarded.remove(room);
+    confirmed.remove(room);
+    floor.remove(room);
+  }
+
+  /**
+   * Hands a room event that arrived on pub/sub to the local gateways, in id order and once: messages already
+   * forwarded are skipped; one older than a message forwarded live has the stream asked first (see the class).
+   */
   void forward(String room, RoomEvent event) {
+    forward(room, event, false);
+  }
+
+  private void forward(String room, RoomEvent event, boolean fromStream) {
     if (event.kind() == RoomEvent.Kind.MESSAGE) {
       List<RoomEvent> waiting = held.get(room);
       if (waiting != null) {
         waiting.add(event);
         return;
       }
+      if (doubtful.remove(event)) {
+        forwardIfStored(room, event);
+        return;
+      }
       MessageId id = event.messageId();
       MessageId last = lastForwarded.get(room);
       if (last != null && id.compareTo(last) <= 0) {
+        if (!fromStream && id.compareTo(last) < 0 && !confirmed.contains(room)) {
+          inquire(room, event, last);
+        }
         return;
       }
       if (local.test(room)) {
         lastForwarded.put(room, id);
+        if (fromStream) {
+          confirmed.add(room);
+        } else {
+          confirmed.remove(room);
+        }
       }
     }
     events.toRoom(room, event);
+  }
+
+  /**
+   * Reads the stream from {@code event}'s id on, the room's live events waiting meanwhile: what the stream holds from
+   * there is forwarded (the message itself first, when it is real), else the message is dropped as forged.
+   */
+  private void forwardIfStored(String room, RoomEvent event) {
+    held.put(room, new ArrayList<>());
+    stream.read(room, event.messageId(), true).onComplete(ar -> {
+      List<RoomEvent> waiting = held.remove(room);
+      if (ar.succeeded() && ar.result() != null) {
+        for (StoredMessage m : ar.result()) {
+          forward(room, RoomEvent.message(m.id(), ServerFrames.message(room, m)), true);
+        }
+      } else {
+        metrics.pubsubMalformed();
+        LOG.info("room {}: dropped message {}, later than Redis' clock and not in the stream", room, event.messageId());
+      }
+      if (waiting != null) {
+        waiting.forEach(e -> forward(room, e));
+      }
+    });
+  }
+
+  /**
+   * {@code older} arrived live after {@code newer}, also live: the room's live events wait while the stream says which
+   * of the two it holds. Only an {@code older} it does not hold beside a {@code newer} it holds lets the room go on
+   * ({@code older} dropped); otherwise the room resyncs. What waited is forwarded afterwards, in order.
+   */
+  private void inquire(String room, RoomEvent older, MessageId newer) {
+    held.put(room, new ArrayList<>());
+    MessageId olderId = older.messageId();
+    stream.read(room, olderId, true)
+        .compose(fromOlder -> fromOlder != null ? Future.succeededFuture(false)
+            : stream.read(room, newer, true).map(fromNewer -> fromNewer != null))
+        .onComplete(ar -> {
+          List<RoomEvent> waiting = held.remove(room);
+          if (ar.succeeded() && ar.result()) {
+            metrics.pubsubMalformed();
+            LOG.info("room {}: dropped {}, which came through pub/sub out of order and is not in the stream", room,
+                olderId);
+            confirmed.add(room);
+          } else {
+            LOG.warn("room {}: {} came through pub/sub after {}, which the stream {}; asking its connections to resume",
+                room, olderId, newer, ar.succeeded() ? "does not hold" : "could not confirm");
+            resync(room);
+          }
+          if (waiting != null) {
+            waiting.forEach(e -> forward(room, e));
+          }
+        });
   }
 }

@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBroker implements Broker, Subscriber.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
-  /** Message ids are Redis' clock at storage; one later than Redis' clock by more than this is forged. */
-  private static final long CLOCK_MARGIN_MS = 2000;
+  /**
+   * Message ids are Redis' clock at storage; one later than Redis' clock (as this node measures it, to within this
+   * margin) cannot be a stored message, and is forwarded only once the stream shows it. A real one flagged by a badly
+   * measured clock only waits for that read.
+   */
+  private static final long CLOCK_MARGIN_MS = 250;
   private static final ThrottledLog MALFORMED = new ThrottledLog(LOG, 10_000);
 
   private final Vertx vertx;
@@ -256,8 +260,9 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   /**
    * A room event from any node (this one included): forward its frame, as received, to the local gateways. Only
    * payloads a node would have published pass ({@link PubSubPayload#decode}); and since a message id sets how far
-   * every session of the room has read, an id from beyond Redis' own clock is not believed: the message is dropped
-   * and the room backfilled from its stream, which delivers it if (and only if) the stream really holds it.
+   * every session of the room has read, an id from beyond Redis' own clock is not believed: it is forwarded only if
+   * the stream holds it. (One that slips under the margin is caught by {@link Backfill}: the real messages after it
+   * arrive with older ids.)
    */
   @Override
   public void onRoomEvent(String channel, Buffer payload) {
@@ -273,9 +278,8 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     if (event.kind() == RoomEvent.Kind.MESSAGE) {
       long redisNow = System.currentTimeMillis() + redisClockOffsetMs;
       if (event.messageId().millis() > redisNow + CLOCK_MARGIN_MS) {
-        metrics.pubsubMalformed();
         MALFORMED.info("room {}: a message id from the future ({}); checking the stream", room, event.messageId());
-        backfill.check(room);
+        backfill.forwardDoubtful(room, event);
         return;
       }
       metrics.pubsubLag(event.messageId().millis());

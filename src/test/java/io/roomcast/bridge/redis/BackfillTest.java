@@ -84,4 +84,97 @@ class BackfillTest {
     assertThat(resynced).containsExactlyInAnyOrder("quiet:RESYNC", "old:RESYNC");
     assertThat(replayedFrom).isEmpty();
   }
+
+  /**
+   * A Backfill over a stream that holds {@code stored} (ids), recording what it forwards (message ids, and RESYNC),
+   * with reads completed by the test ({@link #reads}).
+   */
+  private static final class OverStream {
+    final List<String> out = new ArrayList<>();
+    final List<io.vertx.core.Promise<List<StoredMessage>>> reads = new ArrayList<>();
+    final List<String> readFrom = new ArrayList<>();
+    final List<String> stored;
+    final Backfill backfill;
+
+    OverStream(List<String> stored) {
+      this.stored = stored;
+      this.backfill = new Backfill(new RoomEvents() {
+        @Override
+        public void toRoom(String room, RoomEvent event) {
+          out.add(event.kind() == RoomEvent.Kind.MESSAGE ? event.messageId().toString() : event.kind().toString());
+        }
+
+        @Override
+        public void toAll(RoomEvent event) {}
+      }, new Metrics(Metrics.newRegistry()), (room, from, inclusive) -> {
+        readFrom.add(from.toString());
+        io.vertx.core.Promise<List<StoredMessage>> p = io.vertx.core.Promise.promise();
+        reads.add(p);
+        return p.future();
+      }, room -> true);
+    }
+
+    /** Completes the oldest pending read as the stream would answer it. */
+    void answer() {
+      io.vertx.core.Promise<List<StoredMessage>> p = reads.remove(0);
+      MessageId from = MessageId.parse(readFrom.get(readFrom.size() - reads.size() - 1));
+      if (!stored.contains(from.toString())) {
+        p.complete(null);
+        return;
+      }
+      p.complete(stored.stream().filter(id -> MessageId.parse(id).compareTo(from) >= 0)
+          .map(id -> new StoredMessage(id, "u", "t", MessageId.parse(id).millis())).toList());
+    }
+  }
+
+  @Test
+  @DisplayName("a forged id just ahead of the real ones: the next real message, older, has the stream asked; it does "
+      + "not hold the forged one, so the room resyncs and the real messages follow the resync, none skipped")
+  void forgedNewerIdResyncs() {
+    OverStream s = new OverStream(List.of("1000-0", "1001-0", "1002-0"));
+    s.backfill.forward("r", message("1000-0"));
+    s.backfill.forward("r", message("2500-0"));   // forged, under the clock margin
+    s.backfill.forward("r", message("1001-0"));   // real, older: out of order
+    s.backfill.forward("r", message("1002-0"));   // waits for the stream's answer
+    assertThat(s.out).containsExactly("1000-0", "2500-0");
+    assertThat(s.readFrom).as("is the older one stored?").containsExactly("1001-0");
+    s.answer();
+    assertThat(s.readFrom).as("it is: the stream is not asked about the newer one").hasSize(1);
+    assertThat(s.out).containsExactly("1000-0", "2500-0", "RESYNC", "1002-0");
+    s.backfill.forward("r", message("1003-0"));
+    assertThat(s.out).as("the room goes on from there").endsWith("1003-0");
+  }
+
+  @Test
+  @DisplayName("a forged id older than the real ones, after them: the stream holds the newer one and not the forged "
+      + "one, which is dropped; the room goes on without a resync")
+  void forgedOlderIdIsDropped() {
+    OverStream s = new OverStream(List.of("1000-0", "1001-0"));
+    s.backfill.forward("r", message("1000-0"));
+    s.backfill.forward("r", message("1001-0"));
+    s.backfill.forward("r", message("1000-5"));   // forged, older than what was forwarded
+    s.backfill.forward("r", message("1002-0"));
+    s.answer();
+    assertThat(s.readFrom).containsExactly("1000-5", "1001-0");
+    s.answer();
+    assertThat(s.out).containsExactly("1000-0", "1001-0", "1002-0");
+    s.backfill.forward("r", message("1000-7"));
+    assertThat(s.out).as("once the stream vouched for the newest, an older id is a plain duplicate").hasSize(3);
+  }
+
+  @Test
+  @DisplayName("a message later than Redis' clock is forwarded only if the stream holds it; live messages after it "
+      + "wait and keep their order")
+  void doubtfulMessagesNeedTheStream() {
+    OverStream s = new OverStream(List.of("1000-0", "9000-0"));
+    s.backfill.forward("r", message("1000-0"));
+    s.backfill.forwardDoubtful("r", message("8000-0"));   // forged
+    s.backfill.forward("r", message("1000-1"));
+    s.answer();
+    assertThat(s.out).containsExactly("1000-0", "1000-1");
+    s.backfill.forwardDoubtful("r", message("9000-0"));   // real, only the clock was off
+    s.backfill.forward("r", message("9000-1"));
+    s.answer();
+    assertThat(s.out).containsExactly("1000-0", "1000-1", "9000-0", "9000-1");
+  }
 }
