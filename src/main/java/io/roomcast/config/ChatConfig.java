@@ -69,6 +69,8 @@ import java.util.stream.Stream;
  * @param maxUpgradesPerIpPerSecond WebSocket upgrades this node accepts per second from one client IP
  * @param pingIntervalSeconds how often the server pings each connection
  * @param idleTimeoutSeconds a connection that sends nothing (not even a pong) for this long is closed
+ * @param closeTimeoutMs once the server decided to close a connection, how long the client has to complete the close
+ *     handshake before the TCP connection is reset (what it did not read is discarded)
  * @param logFormat {@code text} or {@code json}
  * @param logLevel root log level
  * @param configScanSeconds how often the mounted config file is checked for changes
@@ -122,6 +124,7 @@ public record ChatConfig(
     int maxUpgradesPerIpPerSecond,
     int pingIntervalSeconds,
     int idleTimeoutSeconds,
+    int closeTimeoutMs,
     String logFormat,
     String logLevel,
     int configScanSeconds) {

@@ -50,6 +50,8 @@ final class Session {
   /** When the client last sent anything (a frame or a pong), System.nanoTime(). */
   private long lastSeen = System.nanoTime();
   private long expiryTimer = -1;
+  /** Resets the connection if the close the server started is not done within {@code closeTimeoutMs}. */
+  private long closeTimer = -1;
   /** Rooms joined or being joined. */
   private final Map<String, RoomState> rooms = new HashMap<>();
   private final TokenBucket requests;
@@ -484,6 +486,7 @@ final class Session {
       LOG.info("closing session {} of {}: {}", id, user, code.reason());
       if (closing == null) {
         gateway.metrics().closed(code);
+        bound();
       }
       closing = code;
       closeNow();
@@ -494,16 +497,35 @@ final class Session {
 
   /**
    * Closes with {@code code} once the requests already accepted have been answered; at once for a client too slow to
-   * read them.
+   * read them. Whatever the client does, the connection is gone within {@code closeTimeoutMs} ({@link #bound}).
    */
   void close(CloseCode code) {
     if (closing == null) {
       closing = code;
       gateway.metrics().closed(code);
+      bound();
       if (inFlight == 0 || code == CloseCode.TOO_SLOW) {
         closeNow();
       }
     }
+  }
+
+  /**
+   * A close the server starts ends the TCP connection within {@code closeTimeoutMs}: the close frame may wait behind
+   * bytes a client never reads (one closed as too slow, or any that stopped reading), and Vert.x's own closing
+   * timeout starts only once that frame is written, so without this such a connection stayed open, holding its
+   * kernel send buffer and its per-address slot, for as long as the client liked. Past the bound it is reset.
+   */
+  private void bound() {
+    closeTimer = gateway.runtime().setTimer(gateway.settings().closeTimeoutMs(), t -> {
+      closeTimer = -1;
+      if (!closed) {
+        LOG.debug("session {} of {}: close not completed within {} ms; connection reset", id, user,
+            gateway.settings().closeTimeoutMs());
+        gateway.metrics().closeForced();
+        out.abort();
+      }
+    });
   }
 
   private void closeNow() {
@@ -519,6 +541,9 @@ final class Session {
     closed = true;
     if (expiryTimer >= 0) {
       gateway.runtime().cancelTimer(expiryTimer);
+    }
+    if (closeTimer >= 0) {
+      gateway.runtime().cancelTimer(closeTimer);
     }
     for (String room : List.copyOf(rooms.keySet())) {
       detach(room);

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
@@ -54,6 +55,26 @@ abstract class WireSocket {
   /** False while more than the write queue's bound waits to be sent. */
   abstract boolean writable();
 
+  /**
+   * Ends the TCP connection now with a reset: what the client has not read is discarded, at once, instead of the
+   * kernel holding it (and retrying) for a peer that may never read it.
+   */
+  abstract void abort();
+
+  static void reset(Channel channel) {
+    if (channel.isOpen()) {
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      // sent from the pipeline's first handler, the close reaches the socket at once: passing Vert.x's handler, it
+      // would wait for the very close handshake this ends
+      ChannelHandlerContext first = channel.pipeline().firstContext();
+      if (first != null) {
+        first.close();
+      } else {
+        channel.close();
+      }
+    }
+  }
+
   /** The channel of an upgrade request's connection, taken before the upgrade (after it, Vert.x hides it). */
   static Channel channelOf(HttpServerRequest req) {
     try {
@@ -70,7 +91,7 @@ abstract class WireSocket {
         fallbackLogged = true;
         LOG.warn("WebSocket channels are not laid out as expected: writing through Vert.x's frame encoder (slower)");
       }
-      return new Fallback(ws);
+      return new Fallback(ws, channel);
     }
     IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
     if (idle != null) {
@@ -113,13 +134,21 @@ abstract class WireSocket {
     boolean writable() {
       return channel.isWritable();
     }
+
+    @Override
+    void abort() {
+      reset(channel);
+    }
   }
 
   private static final class Fallback extends WireSocket {
     private final ServerWebSocket ws;
+    /** The connection's channel when it could be taken, else null. */
+    private final Channel channel;
 
-    Fallback(ServerWebSocket ws) {
+    Fallback(ServerWebSocket ws, Channel channel) {
       this.ws = ws;
+      this.channel = channel;
     }
 
     @Override
@@ -144,6 +173,15 @@ abstract class WireSocket {
     @Override
     boolean writable() {
       return !ws.writeQueueFull();
+    }
+
+    @Override
+    void abort() {
+      if (channel != null) {
+        reset(channel);
+      } else {
+        ws.close();   // without the channel no reset is possible: Vert.x's own close is all there is
+      }
     }
   }
 }

@@ -36,6 +36,7 @@ public final class Metrics {
   private final Counter socketFlushes;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
+  private final Counter closesForced;
   private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
 
   /** Why a WebSocket upgrade was refused (the {@code reason} label of {@code roomcast_upgrades_refused_total}). */
@@ -132,6 +133,10 @@ public final class Metrics {
       closes.put(code, Counter.builder("roomcast_closes").tag("code", String.valueOf(code.code()))
           .description("Connections the server closed, by close code").register(registry));
     }
+    closesForced = Counter.builder("roomcast_closes_forced")
+        .description("Connections the server closed whose client did not complete the close handshake within "
+            + "closeTimeoutMs: reset")
+        .register(registry);
     configApplied = Counter.builder("roomcast_config_reloads").tag("result", "applied")
         .description("Changes of the mounted config file, applied or rejected").register(registry);
     configRejected = Counter.builder("roomcast_config_reloads").tag("result", "rejected")
@@ -211,6 +216,10 @@ public final class Metrics {
 
   public void closed(CloseCode code) {
     closes.get(code).increment();
+  }
+
+  public void closeForced() {
+    closesForced.increment();
   }
 
   public void configReloaded(boolean applied) {

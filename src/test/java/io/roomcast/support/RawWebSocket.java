@@ -24,10 +24,27 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Completes the handshake as {@code user}; reads nothing after the 101. */
   public static RawWebSocket connect(int port, String user) {
+    return connect(port, user, 0);
+  }
+
+  /**
+   * Completes the handshake as {@code user} with a socket receive buffer of {@code receiveBuffer} bytes (0: the
+   * system's), so that a peer that stops reading holds up the server's writes soon; reads nothing after the 101.
+   */
+  public static RawWebSocket connect(int port, String user, int receiveBuffer) {
+    return connectTo(port, "/ws?user=" + user, receiveBuffer);
+  }
+
+  /** Completes the handshake for {@code uri} (a token in the query, say), as {@link #connect(int, String, int)}. */
+  public static RawWebSocket connectTo(int port, String uri, int receiveBuffer) {
     try {
-      Socket s = new Socket("127.0.0.1", port);
+      Socket s = new Socket();
+      if (receiveBuffer > 0) {
+        s.setReceiveBufferSize(receiveBuffer);
+      }
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
       s.setSoTimeout(15_000);
-      s.getOutputStream().write(("GET /ws?user=" + user + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+      s.getOutputStream().write(("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
           + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       RawWebSocket ws = new RawWebSocket(s);
@@ -124,6 +141,11 @@ public final class RawWebSocket implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The port of this end of the connection. */
+  public int localPort() {
+    return socket.getLocalPort();
   }
 
   @Override
