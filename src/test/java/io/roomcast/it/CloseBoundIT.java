@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.Http;
+import io.roomcast.support.JarNode;
 import io.roomcast.support.RawWebSocket;
 import io.roomcast.support.Sockets;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +23,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every close the server starts ends the TCP connection within {@code closeTimeoutMs}, whatever the client does. The
@@ -41,10 +44,24 @@ class CloseBoundIT extends NodeTest {
   private static final int FLOOD_BYTES = 8 << 20;
   private static final int TEXT = 200_000;
   private final List<RawWebSocket> peers = new ArrayList<>();
+  @TempDir Path dir;
+  /** The node under test: {@link #node} in this JVM, or {@link #jar}. */
+  private Server server;
+  private JarNode jar;
+
+  /** A node's port and its metrics. */
+  private record Server(int port, java.util.function.ToDoubleFunction<String> metrics) {
+    double metric(String series) {
+      return metrics.applyAsDouble(series);
+    }
+  }
 
   @AfterEach
   void closePeers() {
     peers.forEach(RawWebSocket::close);
+    if (jar != null) {
+      jar.close();
+    }
   }
 
   private static Map<String, String> settings(String... more) {
@@ -60,7 +77,7 @@ class CloseBoundIT extends NodeTest {
 
   /** A peer that joins {@code room} and then never reads again. */
   private RawWebSocket peer(String uri, String room) {
-    RawWebSocket p = RawWebSocket.connectTo(node.port(), uri, 4096);
+    RawWebSocket p = RawWebSocket.connectTo(server.port(), uri, 4096);
     peers.add(p);
     p.sendFrame(0x81, new JsonObject().put("type", "join").put("room", room).encode(), true);
     return p;
@@ -81,32 +98,46 @@ class CloseBoundIT extends NodeTest {
 
   private void awaitTornDown(String why) {
     Await.until("no connection of the peers left open on the node (" + why + ")", Duration.ofSeconds(20),
-        () -> Sockets.established(node.port(), ports()) == 0);
+        () -> Sockets.established(server.port(), ports()) == 0);
     Await.until("the node counts them closed", Duration.ofSeconds(5),
-        () -> node.metric("roomcast_connections") == 0.0);
+        () -> server.metric("roomcast_connections") == 0.0);
   }
 
-  @Test
+  /**
+   * The reported case, on both write paths: the node in this JVM sends a batch's only frame straight to the socket
+   * (Netty's epoll transport), the jar with {@code -Droomcast.sendNow=false} through Netty's outbound buffer.
+   */
+  @ParameterizedTest(name = "direct send {0}")
+  @ValueSource(booleans = {true, false})
   @DisplayName("20 clients that stop reading are closed with 4008, their connections are torn down within the bound, "
       + "and their slots of the address's connection limit are free again")
-  void tooSlowClientsAreTornDown() {
-    node = TestNode.start(settings("CHAT_MAX_PENDING_BYTES", "65536"));
+  void tooSlowClientsAreTornDown(boolean directSend) {
+    Map<String, String> env = settings("CHAT_MAX_PENDING_BYTES", "65536");
+    if (directSend) {
+      node = TestNode.start(env);
+      server = new Server(node.port(), node::metric);
+    } else {
+      env.put("JAVA_TOOL_OPTIONS", "-Droomcast.sendNow=false");
+      env.put("CHAT_LOG_LEVEL", "ERROR");
+      jar = JarNode.start(dir, env);
+      server = new Server(jar.port(), series -> TestNode.metric(jar.port(), series));
+    }
     for (int i = 0; i < 20; i++) {
       peer("/ws?user=slow" + i, "flood");
     }
-    Await.until("the peers joined", Duration.ofSeconds(10), () -> node.metric("roomcast_room_joins") == 20.0);
+    Await.until("the peers joined", Duration.ofSeconds(10), () -> server.metric("roomcast_room_joins") == 20.0);
     String text = "y".repeat(TEXT);
-    for (int i = 0; i < 40 && node.metric("roomcast_closes_total{code=\"4008\"}") < 20.0; i++) {
-      Http.post(node.port(), "/api/rooms/flood/messages",
+    for (int i = 0; i < 40 && server.metric("roomcast_closes_total{code=\"4008\"}") < 20.0; i++) {
+      Http.post(server.port(), "/api/rooms/flood/messages",
           new JsonObject().put("text", text).put("user", "flooder").encode(), Map.of());
     }
     Await.until("every peer closed with 4008", Duration.ofSeconds(10),
-        () -> node.metric("roomcast_closes_total{code=\"4008\"}") == 20.0);
+        () -> server.metric("roomcast_closes_total{code=\"4008\"}") == 20.0);
     awaitTornDown("closed as too slow");
-    assertThat(node.metric("roomcast_closes_forced_total")).as("they never completed the close").isEqualTo(20.0);
+    assertThat(server.metric("roomcast_closes_forced_total")).as("they never completed the close").isEqualTo(20.0);
     List<WsClient> fresh = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      fresh.add(WsClient.connect(client, node.port(), "fresh" + i));
+      fresh.add(WsClient.connect(client, server.port(), "fresh" + i));
     }
     assertThat(fresh).as("all 8 fresh connections got in under a limit of 25").hasSize(8);
     fresh.forEach(WsClient::close);
@@ -141,6 +172,7 @@ class CloseBoundIT extends NodeTest {
   @DisplayName("a close the server starts toward a client that stopped reading ends its connection within the bound")
   void everyCloseIsBounded(String name, String code, List<String> extra, BiConsumer<RawWebSocket, TestNode> provoke) {
     node = TestNode.start(settings(extra.toArray(String[]::new)));
+    server = new Server(node.port(), node::metric);
     boolean jwt = extra.contains("CHAT_JWT_SECRET");
     String uri = jwt ? "/ws?token=" + Tokens.hs256(vertx, SECRET).issue("stuck", 4, new JsonObject()) : "/ws?user=stuck";
     RawWebSocket p = peer(uri, "stuck");

@@ -58,7 +58,12 @@ public final class TestNode implements AutoCloseable {
 
   /** The value of a Prometheus series (name with labels) on this node's /metrics, or NaN when absent. */
   public double metric(String series) {
-    String body = Http.get(node.managementPort(), "/metrics").body();
+    return metric(node.managementPort(), series);
+  }
+
+  /** The value of a Prometheus series on the /metrics of the node whose management port is {@code port}. */
+  public static double metric(int port, String series) {
+    String body = Http.get(port, "/metrics").body();
     Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
