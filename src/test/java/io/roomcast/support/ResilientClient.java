@@ -94,9 +94,13 @@ public final class ResilientClient {
     String ref = f.getString("ref");
     if ("joined".equals(type)) {
       joined = true;
-      journal.add("joined, recovered " + f.getBoolean("recovered"));
+      journal.add("joined, recovered " + f.getBoolean("recovered") + ", last " + f.getString("last"));
       if (lastId != null && !f.getBoolean("recovered")) {
         told.add(new Told(MessageId.parse(lastId), System.currentTimeMillis()));
+      }
+      // the resume point until a message comes: where this connection's stream starts (the position extension)
+      if (f.getString("last") != null) {
+        lastId = f.getString("last");
       }
       unacked.forEach(this::write);
     } else if ("message".equals(type) && room.equals(f.getString("room"))) {

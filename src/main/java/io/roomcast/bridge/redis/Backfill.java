@@ -59,6 +59,12 @@ final class Backfill {
   private final Map<String, MessageId> floor = new HashMap<>();
   /** rooms being backfilled -> the live messages held back meanwhile. */
   private final Map<String, List<RoomEvent>> held = new HashMap<>();
+  /**
+   * The subscription was lost and the sync after it ({@link #run}) has not come yet: whatever finishes meanwhile (a
+   * room's first-member backfill, a check against the stream) keeps its room held, for only the sync knows whether
+   * Redis lost its data, and a connection that is going to be told so must not be handed messages after the gap first.
+   */
+  private boolean resubscribing;
   /** Live messages to be found in the stream before they are forwarded ({@link #forwardDoubtful}). */
   private final Set<RoomEvent> doubtful = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -86,19 +92,31 @@ final class Backfill {
     }
   }
 
-  /** Stops holding {@code room}'s live messages without a backfill: what was held is forwarded. */
+  /** The subscription was lost: {@code rooms} (those with local members) are held until the sync's {@link #run}. */
+  void lost(Collection<String> rooms) {
+    resubscribing = true;
+    hold(rooms);
+  }
+
+  /** Stops holding {@code room}'s live messages without a backfill: what was held is forwarded (after a sync). */
   void release(String room) {
-    List<RoomEvent> waiting = held.remove(room);
+    List<RoomEvent> waiting = unhold(room);
     if (waiting != null) {
       waiting.forEach(e -> forward(room, e));
     }
   }
 
+  /** Ends {@code room}'s hold, returning what waited; null, and the hold stays, while a sync is pending. */
+  private List<RoomEvent> unhold(String room) {
+    return resubscribing ? null : held.remove(room);
+  }
+
   /**
-   * Backfills every held room; with {@code dataLost}, the stored ids mean nothing any more: all resync (the caller says
-   * so in one line, not one per room). The number of rooms.
+   * The sync after a (re)subscription: backfills every held room; with {@code dataLost}, the stored ids mean nothing
+   * any more: all resync (the caller says so in one line, not one per room). The number of rooms.
    */
   int run(boolean dataLost) {
+    resubscribing = false;
     List<String> rooms = List.copyOf(held.keySet());
     for (String room : rooms) {
       room(room, dataLost);
@@ -151,6 +169,9 @@ final class Backfill {
     Future<List<StoredMessage>> missed = from == null || dataLost
         ? Future.succeededFuture(null) : stream.read(room, from, seen == null);
     missed.onComplete(ar -> {
+      if (resubscribing) {
+        return;   // lost again meanwhile: the next sync reads the room anew
+      }
       List<RoomEvent> waiting = held.remove(room);
       if (ar.failed() || ar.result() == null) {
         if (!dataLost) {
@@ -226,6 +247,9 @@ final class Backfill {
   private void forwardIfStored(String room, RoomEvent event) {
     held.put(room, new ArrayList<>());
     stream.read(room, event.messageId(), true).onComplete(ar -> {
+      if (resubscribing) {
+        return;   // the sync's backfill delivers the message if the stream holds it
+      }
       List<RoomEvent> waiting = held.remove(room);
       if (ar.succeeded() && ar.result() != null) {
         for (StoredMessage m : ar.result()) {
@@ -253,6 +277,9 @@ final class Backfill {
         .compose(fromOlder -> fromOlder != null ? Future.succeededFuture(false)
             : stream.read(room, newer, true).map(fromNewer -> fromNewer != null))
         .onComplete(ar -> {
+          if (resubscribing) {
+            return;   // the sync's backfill starts at the newer id, and resyncs if the stream does not hold it
+          }
           List<RoomEvent> waiting = held.remove(room);
           if (ar.succeeded() && ar.result()) {
             metrics.pubsubMalformed();

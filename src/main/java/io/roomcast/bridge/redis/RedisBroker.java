@@ -254,7 +254,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   public void onLost(String reason) {
     synced = false;
     // whatever the rooms with local members receive from now waits for the backfill after the resubscription
-    backfill.hold(local.rooms());
+    backfill.lost(local.rooms());
   }
 
   /**

@@ -177,4 +177,37 @@ class BackfillTest {
     s.answer();
     assertThat(s.out).containsExactly("1000-0", "1000-1", "9000-0", "9000-1");
   }
+
+  @Test
+  @DisplayName("between a subscription loss and the sync after it nothing held is let go: a first member's backfill "
+      + "finishing meanwhile keeps the room held, and when Redis lost its data the room resyncs before any message "
+      + "after the gap reaches its connections")
+  void nothingReleasedBeforeTheSync() {
+    OverStream s = new OverStream(List.of("1000-0", "1000-1"));
+    s.backfill.forward("r", message("1000-0"));
+    // rooms mode: the room's first local member arrives; its backfill is on its way when the subscription is lost
+    s.backfill.hold(List.of("r"));
+    s.backfill.begin("r", MessageId.parse("1000-0"));
+    s.backfill.room("r", false);
+    s.backfill.lost(List.of("r"));
+    s.answer();
+    s.backfill.forward("r", message("2000-0"));   // after Redis came back empty, from a node that synced first
+    assertThat(s.out).as("nothing until the sync").containsExactly("1000-0");
+    s.backfill.run(true);
+    assertThat(s.out).containsExactly("1000-0", "RESYNC", "2000-0");
+  }
+
+  @Test
+  @DisplayName("a hold given up (the first member's join failed) while a sync is pending stays until the sync")
+  void releaseWaitsForTheSync() {
+    OverStream s = new OverStream(List.of());
+    s.backfill.forward("q", message("1000-0"));
+    s.backfill.hold(List.of("q"));
+    s.backfill.lost(List.of("q"));
+    s.backfill.release("q");
+    s.backfill.forward("q", message("2000-0"));
+    assertThat(s.out).containsExactly("1000-0");
+    s.backfill.run(true);
+    assertThat(s.out).containsExactly("1000-0", "RESYNC", "2000-0");
+  }
 }
