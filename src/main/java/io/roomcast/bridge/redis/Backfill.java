@@ -216,7 +216,7 @@ final class Backfill {
         waiting.add(event);
         return;
       }
-      if (doubtful.remove(event)) {
+      if (!doubtful.isEmpty() && doubtful.remove(event)) {
         forwardIfStored(room, event);
         return;
       }
@@ -232,7 +232,7 @@ final class Backfill {
         lastForwarded.put(room, id);
         if (fromStream) {
           confirmed.add(room);
-        } else {
+        } else if (!confirmed.isEmpty()) {
           confirmed.remove(room);
         }
       }
