@@ -34,6 +34,24 @@ class TerminalChatIT {
         .map(l -> l.substring(l.indexOf("] ") + 2)).collect(Collectors.toList());
   }
 
+  /** Starts the chat jar as ann in {@code room} on {@code url}; its output lines go to {@code out} as they come. */
+  private static Process startChat(String url, String room, List<String> out) throws IOException {
+    Process chat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toAbsolutePath().toString(), url, "--user", "ann", "--room", room)
+        .redirectErrorStream(true).start();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(chat.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          out.add(line);
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    });
+    reader.start();
+    return chat;
+  }
+
   @Test
   @DisplayName("history, then live messages with time and sender, presence, what you type, /who, /rooms, /join, "
       + "/leave, /quit; across a restart of its node nothing is lost or printed twice")
@@ -48,21 +66,8 @@ class TerminalChatIT {
       get(bob.join("lobby"));
       get(bob.send("lobby", "earlier, before ann came"));
 
-      Process chat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", JAR.toAbsolutePath().toString(), a.url(), "--user", "ann", "--room", "lobby")
-          .redirectErrorStream(true).start();
       List<String> out = new CopyOnWriteArrayList<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(chat.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            out.add(line);
-          }
-        } catch (IOException e) {
-          // the process ended
-        }
-      });
-      reader.start();
+      Process chat = startChat(a.url(), "lobby", out);
       try (Writer in = new OutputStreamWriter(chat.getOutputStream(), StandardCharsets.UTF_8)) {
         Await.until("ann joined", () -> out.stream().anyMatch(l -> l.startsWith("* joined lobby")));
         assertThat(out).contains("* connected as ann");
@@ -124,21 +129,8 @@ class TerminalChatIT {
         ServerProcess b = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
         RoomcastClient bob = RoomcastClient.builder(b.url()).user("bob").build()) {
       get(bob.connect());
-      Process chat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", JAR.toAbsolutePath().toString(), a.url(), "--user", "ann", "--room", "quiet")
-          .redirectErrorStream(true).start();
       List<String> out = new CopyOnWriteArrayList<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(chat.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            out.add(line);
-          }
-        } catch (IOException e) {
-          // the process ended
-        }
-      });
-      reader.start();
+      Process chat = startChat(a.url(), "quiet", out);
       try (Writer in = new OutputStreamWriter(chat.getOutputStream(), StandardCharsets.UTF_8)) {
         Await.until("ann joined", () -> out.stream().anyMatch(l -> l.startsWith("* joined quiet")));
         get(bob.join("quiet"));

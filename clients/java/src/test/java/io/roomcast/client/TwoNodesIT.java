@@ -51,15 +51,21 @@ class TwoNodesIT {
     return c;
   }
 
+  /** Two nodes sharing a fresh redis-server. */
+  private ServerProcess[] twoNodes() {
+    RedisProcess redis = keep(RedisProcess.start());
+    Map<String, String> env = Map.of("REDIS_URL", redis.url());
+    return new ServerProcess[] {keep(ServerProcess.start(env)), keep(ServerProcess.start(env))};
+  }
+
   @Test
   @DisplayName("the node a client is on restarts (SIGTERM, drain 1012) while another node's user keeps sending: the "
       + "client reconnects, rejoins from its last id and gets every message once, in order; its own send made during "
       + "the outage is stored once")
   void survivesARestartOfItsNode() {
-    RedisProcess redis = keep(RedisProcess.start());
-    Map<String, String> env = Map.of("REDIS_URL", redis.url());
-    ServerProcess a = keep(ServerProcess.start(env));
-    ServerProcess b = keep(ServerProcess.start(env));
+    ServerProcess[] nodes = twoNodes();
+    ServerProcess a = nodes[0];
+    ServerProcess b = nodes[1];
     Recorder annHears = new Recorder();
     RoomcastClient ann = connect(RoomcastClient.builder(a.url()).user("ann")
         .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), annHears);
@@ -98,15 +104,13 @@ class TwoNodesIT {
   @DisplayName("in a room where nothing was said yet, the client's node restarts and another node's user speaks while it "
       + "reconnects: the client rejoins from the position its join gave and gets the line, recovered")
   void resumesAQuietRoom() {
-    RedisProcess redis = keep(RedisProcess.start());
-    Map<String, String> env = Map.of("REDIS_URL", redis.url());
-    ServerProcess a = keep(ServerProcess.start(env));
-    ServerProcess b = keep(ServerProcess.start(env));
+    ServerProcess[] nodes = twoNodes();
+    ServerProcess a = nodes[0];
+    ServerProcess b = nodes[1];
     Recorder annHears = new Recorder();
-    RoomcastClient ann = keep(RoomcastClient.builder(a.url()).user("ann")
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build());
-    ann.addListener(annHears);
-    assertThat(get(ann.connect()).features()).contains("position");
+    RoomcastClient ann = connect(RoomcastClient.builder(a.url()).user("ann")
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), annHears);
+    assertThat(get(ann.connect()).features()).as("the welcome, once connected").contains("position");
     RoomcastClient bob = connect(RoomcastClient.builder(b.url()).user("bob"), new Recorder());
     Joined joined = get(ann.join("fresh"));
     assertThat(joined.last()).as("a position, though the room holds no message").isNotNull();
