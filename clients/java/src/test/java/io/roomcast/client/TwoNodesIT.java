@@ -51,6 +51,12 @@ class TwoNodesIT {
     return c;
   }
 
+  /** Ann, connected to {@code node}, reconnecting quickly (backoff 0.1 to 1 s). */
+  private RoomcastClient annOn(ServerProcess node, Recorder hears) {
+    return connect(RoomcastClient.builder(node.url()).user("ann")
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), hears);
+  }
+
   /** Two nodes sharing a fresh redis-server. */
   private ServerProcess[] twoNodes() {
     RedisProcess redis = keep(RedisProcess.start());
@@ -67,8 +73,7 @@ class TwoNodesIT {
     ServerProcess a = nodes[0];
     ServerProcess b = nodes[1];
     Recorder annHears = new Recorder();
-    RoomcastClient ann = connect(RoomcastClient.builder(a.url()).user("ann")
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), annHears);
+    RoomcastClient ann = annOn(a, annHears);
     RoomcastClient bob = connect(RoomcastClient.builder(b.url()).user("bob"), new Recorder());
     get(ann.join("ops"));
     get(bob.join("ops"));
@@ -108,8 +113,7 @@ class TwoNodesIT {
     ServerProcess a = nodes[0];
     ServerProcess b = nodes[1];
     Recorder annHears = new Recorder();
-    RoomcastClient ann = connect(RoomcastClient.builder(a.url()).user("ann")
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), annHears);
+    RoomcastClient ann = annOn(a, annHears);
     assertThat(get(ann.connect()).features()).as("the welcome, once connected").contains("position");
     RoomcastClient bob = connect(RoomcastClient.builder(b.url()).user("bob"), new Recorder());
     Joined joined = get(ann.join("fresh"));
