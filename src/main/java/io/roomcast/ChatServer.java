@@ -14,7 +14,7 @@ import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
 import io.roomcast.config.Setting;
 import io.roomcast.gateway.ChatGatewayVerticle;
-import io.roomcast.gateway.ManagementVerticle;
+import io.roomcast.http.ManagementVerticle;
 import io.roomcast.ops.Logging;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.NodeState;

@@ -6,6 +6,8 @@ import io.roomcast.bus.BridgeCall;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.RoomEvent;
+import io.roomcast.bus.Refusal;
+import io.roomcast.bus.Refused;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.MessageId;
 import io.vertx.core.Future;
@@ -59,15 +61,15 @@ public final class BridgeVerticle extends VerticleBase
     Object body = call != null ? call.request() : msg.body();
     // every BridgeRequest has its visitor method (the compiler checks it); anything else is refused, not left to
     // time out on the sender's side
-    if (!(body instanceof BridgeRequest request)) {
-      answer(msg, call, null, ErrorCode.BAD_REQUEST.number(), "not a bridge request: "
-          + (body == null ? "null" : body.getClass().getSimpleName()));
+    if (!(body instanceof BridgeRequest<?> request)) {
+      answer(msg, call, null, new Refusal(ErrorCode.BAD_REQUEST, "not a bridge request: "
+          + (body == null ? "null" : body.getClass().getSimpleName())));
       return;
     }
     Future<? extends BridgeReply> reply;
     try {
       reply = !request.whileUnavailable() && !broker.ready()
-          ? Future.failedFuture(BrokerException.unavailable())
+          ? Future.failedFuture(Refusal.unavailable().exception())
           : request.accept(this);
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
@@ -77,24 +79,27 @@ public final class BridgeVerticle extends VerticleBase
     }
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
-        answer(msg, call, ar.result(), 0, null);
-      } else if (ar.cause() instanceof BrokerException refused) {
-        answer(msg, call, null, refused.code().number(), refused.getMessage());
+        answer(msg, call, ar.result(), null);
+      } else if (ar.cause() instanceof Refused refused) {
+        answer(msg, call, null, refused.refusal());
       } else {
         LOG.error("broker request {} failed", request.getClass().getSimpleName(), ar.cause());
-        answer(msg, call, null, ErrorCode.INTERNAL.number(), "internal error");
+        answer(msg, call, null, Refusal.internal());
       }
     });
   }
 
-  /** {@code reply}, or (reply null) a refusal: to the call's address, or as the plain request's reply. */
-  private void answer(Message<Object> msg, BridgeCall call, BridgeReply reply, int code, String message) {
+  /**
+   * {@code reply}, or (reply null) the refusal: to the call's address, or as the plain request's reply (a refusal
+   * then as the bus' failed reply, with the error code's number).
+   */
+  private void answer(Message<Object> msg, BridgeCall call, BridgeReply reply, Refusal refusal) {
     if (call != null) {
-      vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), reply, code, message));
+      vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), reply, refusal));
     } else if (reply != null) {
       msg.reply(reply);
     } else {
-      msg.fail(code, message);
+      msg.fail(refusal.code().number(), refusal.message());
     }
   }
 

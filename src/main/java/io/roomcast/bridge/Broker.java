@@ -11,7 +11,7 @@ import java.util.List;
  * {@link io.roomcast.bridge.redis.RedisBroker} shares it through Redis. The {@link BridgeVerticle} drives a broker
  * from the event bus, on its own event loop: a broker is used from that loop only.
  *
- * <p>A refusal fails the future with a {@link BrokerException} carrying the protocol's error code (and changes
+ * <p>A refusal fails the future with a {@link Refused} carrying the protocol's error code (and changes
  * nothing); a broker that cannot reach its store fails with {@code unavailable}. Events for the local gateways go to
  * the {@link RoomEvents} the broker was given.
  */

@@ -1,5 +1,6 @@
 package io.roomcast.bridge;
 
+import io.roomcast.bus.Refusal;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.Metrics;
@@ -80,12 +81,12 @@ public final class MemoryBroker implements Broker {
   /** Creates and announces a room, within the room limit and the creator's quota. */
   private Future<Room> createRoom(String name, String quota) {
     if (rooms.size() >= config.maxRooms()) {
-      return Future.failedFuture(new BrokerException(ErrorCode.TOO_MANY_ROOMS,
-          "the server holds its maximum of " + config.maxRooms() + " rooms"));
+      return Future.failedFuture(Refusal.tooManyRooms(config.maxRooms()).exception());
     }
     long now = System.currentTimeMillis();
     if (!creations.take(quota, now)) {
-      return Future.failedFuture(new BrokerException(ErrorCode.RATE_LIMITED, RoomExpiry.quotaMessage(config)));
+      return Future.failedFuture(
+          Refusal.creationQuota(config.roomCreateQuota(), config.roomCreateWindowSeconds()).exception());
     }
     Room room = new Room();
     room.lastActivity = now;
@@ -160,7 +161,7 @@ public final class MemoryBroker implements Broker {
   public Future<String> publish(String name, String user, String text, String key) {
     Room room = rooms.get(name);
     if (room == null) {
-      return Future.failedFuture(new BrokerException(ErrorCode.NOT_JOINED, "no room named " + name));
+      return Future.failedFuture(Refusal.noSuchRoom().exception());
     }
     long now = System.currentTimeMillis();
     room.expireKeys(now);

@@ -11,8 +11,4 @@ public final class RoomExpiry {
     return Math.max(1000, Math.min(60_000, expirySeconds * 250L));
   }
 
-  public static String quotaMessage(ChatConfig config) {
-    return "room creation quota reached: " + config.roomCreateQuota() + " new rooms per "
-        + config.roomCreateWindowSeconds() + " s; retry later";
-  }
 }

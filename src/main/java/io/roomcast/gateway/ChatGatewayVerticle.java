@@ -1,13 +1,19 @@
 package io.roomcast.gateway;
 
 import io.roomcast.bus.Addresses;
-import io.roomcast.bus.BridgeReply;
+import io.roomcast.bus.BridgeClient;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.ConfigUpdate;
 import io.roomcast.bus.Drain;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.AddressRange;
 import io.roomcast.config.ChatConfig;
+import io.roomcast.gateway.auth.Authenticator;
+import io.roomcast.gateway.auth.ClientAddress;
+import io.roomcast.gateway.auth.Identity;
+import io.roomcast.gateway.wire.WireSocket;
+import io.roomcast.http.HttpApi;
+import io.roomcast.http.OpsRoutes;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.Metrics.Refusal;
 import io.roomcast.ops.NodeState;
@@ -55,11 +61,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private final String registryName;
   private FrameParser parser;
   private final Set<Session> sessions = new LinkedHashSet<>();
-  private final List<Session> unflushed = new ArrayList<>();
-  private io.vertx.core.Handler<Void> flushAll;
-  /** {@link #flushAll} as a timer's handler, for a write delay. */
-  private io.vertx.core.Handler<Long> flushAllLater;
-  private RoomRegistry registry;
+  private FlushBatch batch;
+  private SessionServices services;
   private BridgeClient bridge;
   private MessageConsumer<RoomEvent> announcements;
   private MessageConsumer<Drain> drain;
@@ -89,8 +92,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    registry = new RoomRegistry(vertx, metrics);
     bridge = new BridgeClient(vertx, config.bridgeTimeoutMs());
+    authenticator = Authenticator.create(vertx, config);
+    batch = new FlushBatch(vertx, context, metrics, () -> config.writeDelayMs());
+    services = new SessionServices(vertx, () -> config, () -> parser, metrics, bridge,
+        new RoomRegistry(vertx, metrics), authenticator.jwtMode(), this::sessionClosed);
     announcements = vertx.eventBus().localConsumer(Addresses.ROOMS, m -> {
       for (Session s : sessions) {
         try {
@@ -100,17 +106,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
         }
       }
     });
-    flushAll = v -> {
-      // the sessions written to since the last batch: each socket flushed once, however many frames it got
-      // counted first: once a client has what a flush sent, the count includes it
-      metrics.socketFlushes(unflushed.size());
-      for (int i = 0; i < unflushed.size(); i++) {
-        unflushed.get(i).flush();
-      }
-      unflushed.clear();
-    };
-    flushAllLater = t -> flushAll.handle(null);
-
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
     vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
       config = m.body().config();
@@ -121,14 +116,13 @@ public final class ChatGatewayVerticle extends VerticleBase {
       }
     });
 
-    authenticator = Authenticator.create(vertx, config);
     pingTimer = vertx.setPeriodic(config.pingIntervalSeconds() * 1000L, t -> heartbeat());
     delayProbe = vertx.setTimer(DELAY_PROBE_MS, t -> probeDelay(System.nanoTime() + DELAY_PROBE_MS * 1_000_000L));
 
     Router router = Router.router(vertx);
     router.route().handler(ChatGatewayVerticle::refuseBodiesOnReads);
     router.get("/ws").handler(this::upgrade);
-    new HttpApi(this).mount(router);
+    new HttpApi(() -> config, authenticator, bridge, state, metrics, this::clientAddress).mount(router);
     if (!config.separateManagementPort()) {
       OpsRoutes.mount(router, state, bridge, registryName);
     }
@@ -143,7 +137,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     });
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    jsonRefusals(router);
+    OpsRoutes.jsonRefusals(router);
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
@@ -222,7 +216,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     req.pause();
     io.netty.channel.Channel channel = WireSocket.channelOf(req);
     authenticator.identify(req).compose(identity ->
-            bridge.<BridgeReply.Admitted>ask(new BridgeRequest.Connect(identity.user(), config.maxConnectionsPerUser()))
+            bridge.ask(new BridgeRequest.Connect(identity.user(), config.maxConnectionsPerUser()))
                 .map(admitted -> admitted.admitted() ? identity : null))
         .onComplete(ar -> {
           if (ar.failed() || ar.result() == null) {
@@ -245,7 +239,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
             upgraded = Future.failedFuture(e);
           }
           upgraded.onSuccess(ws -> {
-            Session session = new Session(ws, WireSocket.of(channel, ws), this, identity, random(12), ip);
+            SessionOutput output = new SessionOutput(ws, WireSocket.of(channel, ws), batch);
+            Session session = new Session(ws, output, services, identity, random(12), ip);
             sessions.add(session);
             metrics.connectionOpened();
             LOG.debug("session {} opened for {}", session.id(), identity.user());
@@ -291,35 +286,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** Every refusal the router itself makes (unknown path, bad method, malformed request) is JSON too. */
-  static void jsonRefusals(Router router) {
-    for (int status : new int[] {400, 404, 405, 413, 414, 431}) {
-      router.errorHandler(status, ctx -> ctx.response().setStatusCode(status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new io.vertx.core.json.JsonObject().put("code", ErrorCode.BAD_REQUEST.wire())
-              .put("message", status == 404 ? "not found" : "bad request").toBuffer()));
-    }
-  }
-
-  /**
-   * Flushes {@code session} at the end of the current batch: every task the event loop already has queued (room
-   * events, replies) runs first, so a socket that gets several frames in a burst is flushed, and pays its system
-   * call, once. With a write delay, the batch is everything this event loop writes for {@code writeDelayMs} from its
-   * first write: one timer per event loop, not per connection, and each connection still flushed once.
-   */
-  void flushLater(Session session) {
-    if (unflushed.isEmpty()) {
-      int delay = config.writeDelayMs();
-      if (delay > 0) {
-        vertx.setTimer(delay, flushAllLater);
-      } else {
-        context.runOnContext(flushAll);
-      }
-    }
-    unflushed.add(session);
-  }
-
-  void sessionClosed(Session session) {
+  private void sessionClosed(Session session) {
     if (sessions.remove(session)) {
       metrics.connectionClosed();
       state.releaseIp(session.ip());
@@ -337,41 +304,9 @@ public final class ChatGatewayVerticle extends VerticleBase {
     }
   }
 
-  Authenticator authenticator() {
-    return authenticator;
-  }
-
-  io.vertx.core.Vertx runtime() {
-    return vertx;
-  }
-
-  ChatConfig settings() {
-    return config;
-  }
-
-  NodeState state() {
-    return state;
-  }
-
   /** The address of the client behind {@code req}, as the per-address limits count it ({@link ClientAddress}). */
-  String clientAddress(HttpServerRequest req) {
+  private String clientAddress(HttpServerRequest req) {
     return ClientAddress.of(req, trustedProxies, rfc7239Forwarded);
-  }
-
-  FrameParser parser() {
-    return parser;
-  }
-
-  RoomRegistry registry() {
-    return registry;
-  }
-
-  BridgeClient bridge() {
-    return bridge;
-  }
-
-  Metrics metrics() {
-    return metrics;
   }
 
   private static String random(int length) {

@@ -1,10 +1,14 @@
 package io.roomcast.gateway;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.roomcast.bus.BridgeClient;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.Refusal;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
+import io.roomcast.gateway.auth.Identity;
+import io.roomcast.gateway.wire.MessageAssembler;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
@@ -13,7 +17,6 @@ import io.roomcast.protocol.ProtocolException;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StoredMessage;
 import io.netty.buffer.ByteBuf;
-import io.roomcast.protocol.TextFrame;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -34,10 +37,8 @@ final class Session {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
   private final ServerWebSocket ws;
-  private final WireSocket out;
-  /** Written to since the last flush: the gateway flushes it at the end of the batch. */
-  private boolean unflushed;
-  private final ChatGatewayVerticle gateway;
+  private final SessionOutput out;
+  private final SessionServices services;
   private final Identity identity;
   private final String user;
   private final String id;
@@ -62,8 +63,6 @@ final class Session {
   /** Set once the session decided to close: later frames are ignored and the close follows the last reply. */
   private CloseCode closing;
   private boolean closed;
-  /** Bytes written while the outbound queue was full; reset when it drains. */
-  private long overflow;
 
   /**
    * A room of this session, as the gateway's {@link RoomRegistry} holds it: the fan-out hands events to
@@ -83,19 +82,20 @@ final class Session {
     }
   }
 
-  Session(ServerWebSocket ws, WireSocket out, ChatGatewayVerticle gateway, Identity identity, String id, String ip) {
+  Session(ServerWebSocket ws, SessionOutput out, SessionServices services, Identity identity, String id, String ip) {
     this.ws = ws;
     this.out = out;
-    this.gateway = gateway;
+    this.services = services;
     this.identity = identity;
     this.user = identity.user();
     this.id = id;
     this.ip = ip;
-    this.quota = gateway.authenticator().jwtMode() ? "user:" + user : "ip:" + ip;
+    this.quota = services.jwtMode() ? "user:" + user : "ip:" + ip;
+    ChatConfig settings = services.settings().get();
     long now = System.nanoTime();
-    this.requests = new TokenBucket(gateway.settings().sendBurst(), gateway.settings().sendRatePerSecond(), now);
-    this.strikes = new TokenBucket(gateway.settings().rateLimitStrikes(), 1, now);
-    this.assembler = new MessageAssembler(gateway.settings().maxFrameBytes());
+    this.requests = new TokenBucket(settings.sendBurst(), settings.sendRatePerSecond(), now);
+    this.strikes = new TokenBucket(settings.rateLimitStrikes(), 1, now);
+    this.assembler = new MessageAssembler(settings.maxFrameBytes());
   }
 
   String user() {
@@ -114,8 +114,8 @@ final class Session {
   void applyLimits(ChatConfig config) {
     requests.reconfigure(config.sendBurst(), config.sendRatePerSecond());
     strikes.reconfigure(config.rateLimitStrikes(), 1);
-    if (!closed && !ws.isClosed()) {
-      ws.setWriteQueueMaxSize(config.maxPendingBytes() / 2);
+    if (!closed) {
+      out.bound(config.maxPendingBytes());
     }
   }
 
@@ -124,16 +124,15 @@ final class Session {
     ws.pongHandler(b -> lastSeen = System.nanoTime());
     if (identity.expiresAtMs() > 0) {
       long delay = Math.max(1, identity.expiresAtMs() - System.currentTimeMillis());
-      expiryTimer = gateway.runtime().setTimer(delay, t -> {
+      expiryTimer = services.vertx().setTimer(delay, t -> {
         LOG.info("closing session {} of {}: token expired", id, user);
         close(CloseCode.TOKEN_EXPIRED);
       });
     }
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClose());
-    // the queue counts as full at half the bound; what is written beyond that is counted in overflow
-    ws.setWriteQueueMaxSize(gateway.settings().maxPendingBytes() / 2);
-    write(ServerFrames.welcome(user, id, gateway.settings().nodeId()));
+    out.bound(settings().maxPendingBytes());
+    write(ServerFrames.welcome(user, id, settings().nodeId()));
   }
 
   /**
@@ -160,9 +159,9 @@ final class Session {
    */
   boolean write(RoomEvent event) {
     // the socket may be closed before its close handler ran: writing to it (or asking writeQueueFull) would throw
-    if (closed || closing != null || ws.isClosed()) {
+    if (closed || closing != null || !out.open()) {
       if (closing == CloseCode.TOO_SLOW && event.kind() == RoomEvent.Kind.MESSAGE) {
-        gateway.metrics().messageDropped();
+        services.metrics().messageDropped();
       }
       return false;
     }
@@ -179,74 +178,48 @@ final class Session {
    * the close is for slowness: then the client reads nothing more anyway, and resumes after reconnecting.
    */
   private void write(Buffer frame) {
-    if (!closed && !ws.isClosed() && closing != CloseCode.TOO_SLOW) {
-      enqueue(TextFrame.pooled(frame, out.alloc()), null);
+    if (!closed && out.open() && closing != CloseCode.TOO_SLOW) {
+      written(out.reply(frame, settings().maxPendingBytes()), null);
     }
+  }
+
+  /** Writes an event's shared frame ({@code kind} not null) through the output, which bounds what waits. */
+  private boolean enqueue(ByteBuf frame, RoomEvent.Kind kind) {
+    return written(out.offer(frame, kind, settings().maxPendingBytes()), kind);
   }
 
   /**
-   * The one way out to the socket, for events and replies alike: everything counts toward the bound on what may wait
-   * for a client. The socket's queue counts as full at half of {@code maxPendingBytes}; what is written while it is
-   * full adds up in {@code overflow}, and past the other half the client is closed with 4008. Typing events
-   * ({@code kind} TYPING) are dropped instead while the queue is full; {@code kind} is null for a reply, which is
-   * this connection's own frame, and an event's frame ({@code kind} not null) is shared by all its recipients.
+   * Acts on what the output made of a frame: a client that does not read loses typing events first; once more than
+   * {@code maxPendingBytes} wait for it, it is closed with 4008 (it can reconnect and resume).
    */
-  private boolean enqueue(ByteBuf frame, RoomEvent.Kind kind) {
-    // frames written in this batch wait unflushed and count too: flush them first, then ask whether the client reads
-    if (!out.writable() && unflushed) {
-      out.flush();
-    }
-    if (out.writable()) {
-      overflow = 0;
-    } else {
-      if (kind == RoomEvent.Kind.TYPING) {
-        gateway.metrics().typingDropped();
-        return false;   // the shared frame stays with its other recipients
-      }
-      overflow += frame.readableBytes();
-      if (overflow > gateway.settings().maxPendingBytes() / 2) {
+  private boolean written(SessionOutput.Offer offer, RoomEvent.Kind kind) {
+    switch (offer) {
+      case WRITTEN:
+        return true;
+      case DROPPED:
+        services.metrics().typingDropped();
+        return false;
+      default:
         LOG.info("closing session {} of {}: more than {} bytes waiting, the client does not read", id, user,
-            gateway.settings().maxPendingBytes());
+            settings().maxPendingBytes());
         close(CloseCode.TOO_SLOW);
         if (kind == RoomEvent.Kind.MESSAGE) {
-          gateway.metrics().messageDropped();
-        }
-        if (kind == null) {
-          frame.release();
+          services.metrics().messageDropped();
         }
         return false;
-      }
-    }
-    if (kind == null) {
-      out.write(frame);
-    } else {
-      out.writeShared(frame);
-    }
-    if (!unflushed) {
-      unflushed = true;
-      gateway.flushLater(this);
-    }
-    return true;
-  }
-
-  /** Sends what was written in this batch (called by the gateway, once per batch). */
-  void flush() {
-    unflushed = false;
-    if (!closed) {
-      out.flush();
     }
   }
 
   /** Called by the instance's ping timer. */
   void heartbeat(long now, long idleNanos) {
-    if (closed || closing != null || ws.isClosed()) {
+    if (closed || closing != null || !out.open()) {
       return;
     }
     if (now - lastSeen > idleNanos) {
       LOG.info("closing session {} of {}: idle, no answer to pings", id, user);
       close(CloseCode.GOING_AWAY);
     } else {
-      ws.writePing(Buffer.buffer());
+      out.ping();
     }
   }
 
@@ -264,7 +237,7 @@ final class Session {
       LOG.info("closing session {} of {}: a text message that is not UTF-8", id, user);
       close(CloseCode.INVALID_DATA);
     } else if (r instanceof MessageAssembler.TooLarge) {
-      LOG.info("closing session {} of {}: message larger than {} bytes", id, user, gateway.settings().maxFrameBytes());
+      LOG.info("closing session {} of {}: message larger than {} bytes", id, user, settings().maxFrameBytes());
       close(CloseCode.TOO_LARGE);
     }
   }
@@ -272,17 +245,15 @@ final class Session {
   private void onText(String text) {
     ClientFrame frame;
     try {
-      frame = gateway.parser().parse(text);
+      frame = services.parser().get().parse(text);
     } catch (ProtocolException e) {
       if (admit(e.ref())) {
         refuse(e.code(), e.getMessage(), e.ref());
       }
       return;
     }
-    if (frame instanceof ClientFrame.Ping p) {
-      write(ServerFrames.pong(p.ref()));
-    } else if (admit(frame.ref())) {
-      dispatch(frame);
+    if (frame instanceof ClientFrame.Ping || admit(frame.ref())) {
+      frame.accept(dispatch);
     }
   }
 
@@ -306,43 +277,70 @@ final class Session {
     return false;
   }
 
-  private void dispatch(ClientFrame frame) {
-    if (frame instanceof ClientFrame.Send s) {
-      send(s);
-    } else if (frame instanceof ClientFrame.Typing t) {
+  /** What the session does with each request, once admitted (a ping needs no token). */
+  private final ClientFrame.Handler dispatch = new ClientFrame.Handler() {
+    @Override
+    public void ping(ClientFrame.Ping p) {
+      write(ServerFrames.pong(p.ref()));
+    }
+
+    @Override
+    public void send(ClientFrame.Send s) {
+      Session.this.send(s);
+    }
+
+    @Override
+    public void typing(ClientFrame.Typing t) {
       if (requireJoined(t.room(), t.ref())) {
-        gateway.bridge().tell(new BridgeRequest.Typing(t.room(), user));
+        services.bridge().tell(new BridgeRequest.Typing(t.room(), user));
       }
-    } else if (frame instanceof ClientFrame.Join j) {
-      join(j);
-    } else if (frame instanceof ClientFrame.Leave l) {
-      leave(l);
-    } else if (frame instanceof ClientFrame.Create c) {
-      if (!allowed(c.room(), c.ref())) {
-        return;
+    }
+
+    @Override
+    public void join(ClientFrame.Join j) {
+      Session.this.join(j);
+    }
+
+    @Override
+    public void leave(ClientFrame.Leave l) {
+      Session.this.leave(l);
+    }
+
+    @Override
+    public void create(ClientFrame.Create c) {
+      if (allowed(c.room(), c.ref())) {
+        ask(new BridgeRequest.Create(c.room(), quota), c.ref(),
+            r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
       }
-      this.<BridgeReply.Created>ask(new BridgeRequest.Create(c.room(), quota), c.ref(),
-          r -> write(ServerFrames.created(c.ref(), c.room(), r.created())));
-    } else if (frame instanceof ClientFrame.Rooms r) {
-      this.<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms(), r.ref(),
+    }
+
+    @Override
+    public void rooms(ClientFrame.Rooms r) {
+      ask(new BridgeRequest.ListRooms(), r.ref(),
           list -> write(ServerFrames.rooms(r.ref(), identity.visible(list.rooms()))));
-    } else if (frame instanceof ClientFrame.History h) {
+    }
+
+    @Override
+    public void history(ClientFrame.History h) {
       if (allowed(h.room(), h.ref())) {
-        this.<BridgeReply.Page>ask(new BridgeRequest.History(h.room(), h.before(), h.limit()), h.ref(),
+        ask(new BridgeRequest.History(h.room(), h.before(), h.limit()), h.ref(),
             page -> write(ServerFrames.history(h.ref(), h.room(), page.messages())));
       }
-    } else if (frame instanceof ClientFrame.Members m) {
+    }
+
+    @Override
+    public void members(ClientFrame.Members m) {
       if (allowed(m.room(), m.ref())) {
-        this.<BridgeReply.UserList>ask(new BridgeRequest.Members(m.room()), m.ref(),
+        ask(new BridgeRequest.Members(m.room()), m.ref(),
             list -> write(ServerFrames.members(m.ref(), m.room(), list.users())));
       }
     }
-  }
+  };
 
   private void send(ClientFrame.Send s) {
     if (allowed(s.room(), s.ref()) && requireJoined(s.room(), s.ref())) {
-      this.<BridgeReply.Sent>ask(new BridgeRequest.Publish(s.room(), user, s.text(), s.key()), s.ref(), sent -> {
-        gateway.metrics().messageIn();
+      ask(new BridgeRequest.Publish(s.room(), user, s.text(), s.key()), s.ref(), sent -> {
+        services.metrics().messageIn();
         write(ServerFrames.sent(s.ref(), s.room(), sent.id()));
       });
     }
@@ -357,11 +355,11 @@ final class Session {
     if (current != null) {
       // the position is what this connection was last written in the room: every message up to it went out before
       // this reply, and every later one follows it
-      this.<BridgeReply.UserList>ask(new BridgeRequest.Members(room), j.ref(), list -> write(ServerFrames.joined(
+      ask(new BridgeRequest.Members(room), j.ref(), list -> write(ServerFrames.joined(
           j.ref(), room, list.users(), false, current.joined ? current.last : null)));
       return;
     }
-    int max = gateway.settings().maxRoomsPerConnection();
+    int max = settings().maxRoomsPerConnection();
     if (rooms.size() >= max) {
       refuse(ErrorCode.TOO_MANY_ROOMS, "a connection may join at most " + max + " rooms", j.ref());
       return;
@@ -370,8 +368,8 @@ final class Session {
     // held events it has not seen: no gap and no duplicate, even while others send during the hand-off
     RoomState state = new RoomState(this);
     rooms.put(room, state);
-    gateway.registry().attach(room, state);
-    this.<BridgeReply.Joined>call(new BridgeRequest.Join(room, user, id, j.since(), quota), j.ref(), ar -> {
+    services.rooms().attach(room, state);
+    call(new BridgeRequest.Join(room, user, id, j.since(), quota), j.ref(), ar -> {
       if (closed) {
         return;   // closing detached the session and told the bridge it left
       }
@@ -379,13 +377,13 @@ final class Session {
         // a failed join changes nothing; one that timed out may still have reached the broker, so the bridge is
         // told to forget it (leaves are idempotent)
         rooms.remove(room);
-        gateway.registry().detach(room, state);
-        gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));
+        services.rooms().detach(room, state);
+        services.bridge().tell(new BridgeRequest.Leave(room, user, id));
         return;
       }
       BridgeReply.Joined joined = ar.result();
       state.joined = true;
-      gateway.metrics().joined();
+      services.metrics().joined();
       write(ServerFrames.joined(j.ref(), room, joined.members(), joined.recovered(), joined.last()));
       // the member's stream starts after its position: a live event at or before it (stored before the join took
       // effect, or replayed below) is not written again
@@ -404,7 +402,7 @@ final class Session {
 
   private void leave(ClientFrame.Leave l) {
     if (requireJoined(l.room(), l.ref())) {
-      this.<BridgeReply.Done>ask(new BridgeRequest.Leave(l.room(), user, id), l.ref(), done -> {
+      ask(new BridgeRequest.Leave(l.room(), user, id), l.ref(), done -> {
         detach(l.room());
         write(ServerFrames.ok(l.ref(), l.room()));
       });
@@ -414,9 +412,9 @@ final class Session {
   private void detach(String room) {
     RoomState state = rooms.remove(room);
     if (state != null) {
-      gateway.registry().detach(room, state);
+      services.rooms().detach(room, state);
       if (state.joined) {
-        gateway.metrics().left();
+        services.metrics().left();
       }
     }
   }
@@ -439,10 +437,10 @@ final class Session {
   }
 
   /** Asks the bridge; {@code ok} gets the reply, a failure is answered with its coded error. */
-  private <T extends BridgeReply> void ask(BridgeRequest request, String ref, Handler<T> ok) {
+  private <R extends BridgeReply> void ask(BridgeRequest<R> request, String ref, Handler<R> ok) {
     call(request, ref, ar -> {
       if (ar.succeeded()) {
-        ok.handle(this.<T>cast(ar.result()));
+        ok.handle(ar.result());
       }
     });
   }
@@ -451,11 +449,11 @@ final class Session {
    * Asks the bridge and hands the outcome to {@code done}, after answering a failure with its coded error. Counts
    * the request as in flight until then, so a pending close waits for its reply.
    */
-  private <T extends BridgeReply> void call(BridgeRequest request, String ref, Handler<AsyncResult<T>> done) {
+  private <R extends BridgeReply> void call(BridgeRequest<R> request, String ref, Handler<AsyncResult<R>> done) {
     inFlight++;
-    gateway.bridge().<T>ask(request).onComplete(ar -> {
+    services.bridge().ask(request).onComplete(ar -> {
       if (ar.failed()) {
-        BridgeClient.Refusal r = BridgeClient.refusal(ar.cause());
+        Refusal r = BridgeClient.refusal(ar.cause());
         refuse(r.code(), r.message(), ref);
       }
       done.handle(ar);
@@ -465,14 +463,13 @@ final class Session {
     });
   }
 
-  @SuppressWarnings("unchecked")
-  private <T> T cast(Object o) {
-    return (T) o;
+  private void refuse(ErrorCode code, String message, String ref) {
+    services.metrics().error(code);
+    write(ServerFrames.error(code, message, ref));
   }
 
-  private void refuse(ErrorCode code, String message, String ref) {
-    gateway.metrics().error(code);
-    write(ServerFrames.error(code, message, ref));
+  private ChatConfig settings() {
+    return services.settings().get();
   }
 
   private void onException(Throwable t) {
@@ -485,7 +482,7 @@ final class Session {
           : status == 1009 ? CloseCode.TOO_LARGE : CloseCode.PROTOCOL_ERROR;
       LOG.info("closing session {} of {}: {}", id, user, code.reason());
       if (closing == null) {
-        gateway.metrics().closed(code);
+        services.metrics().closed(code);
         bound();
       }
       closing = code;
@@ -502,7 +499,7 @@ final class Session {
   void close(CloseCode code) {
     if (closing == null) {
       closing = code;
-      gateway.metrics().closed(code);
+      services.metrics().closed(code);
       bound();
       if (inFlight == 0 || code == CloseCode.TOO_SLOW) {
         closeNow();
@@ -517,20 +514,21 @@ final class Session {
    * kernel send buffer and its per-address slot, for as long as the client liked. Past the bound it is reset.
    */
   private void bound() {
-    closeTimer = gateway.runtime().setTimer(gateway.settings().closeTimeoutMs(), t -> {
+    long timeoutMs = settings().closeTimeoutMs();
+    closeTimer = services.vertx().setTimer(timeoutMs, t -> {
       closeTimer = -1;
       if (!closed) {
         LOG.debug("session {} of {}: close not completed within {} ms; connection reset", id, user,
-            gateway.settings().closeTimeoutMs());
-        gateway.metrics().closeForced();
+            timeoutMs);
+        services.metrics().closeForced();
         out.abort();
       }
     });
   }
 
   private void closeNow() {
-    if (!closed && !ws.isClosed()) {
-      ws.close(closing.code(), closing.reason());
+    if (!closed) {
+      out.close(closing);
     }
   }
 
@@ -539,16 +537,17 @@ final class Session {
       return;
     }
     closed = true;
+    out.end();
     if (expiryTimer >= 0) {
-      gateway.runtime().cancelTimer(expiryTimer);
+      services.vertx().cancelTimer(expiryTimer);
     }
     if (closeTimer >= 0) {
-      gateway.runtime().cancelTimer(closeTimer);
+      services.vertx().cancelTimer(closeTimer);
     }
     for (String room : List.copyOf(rooms.keySet())) {
       detach(room);
-      gateway.bridge().tell(new BridgeRequest.Leave(room, user, id));
+      services.bridge().tell(new BridgeRequest.Leave(room, user, id));
     }
-    gateway.sessionClosed(this);
+    services.closed().accept(this);
   }
 }

@@ -55,7 +55,7 @@ abstract class BrokerContract {
   }
 
   static String send(BrokerNode n, String room, String user, String text, String key) {
-    return n.<BridgeReply.Sent>ask(new BridgeRequest.Publish(room, user, text, key)).id();
+    return n.ask(new BridgeRequest.Publish(room, user, text, key)).id();
   }
 
   static String send(BrokerNode n, String room, String text) {
@@ -63,7 +63,7 @@ abstract class BrokerContract {
   }
 
   static List<StoredMessage> history(BrokerNode n, String room) {
-    return n.<BridgeReply.Page>ask(new BridgeRequest.History(room, null, 100)).messages();
+    return n.ask(new BridgeRequest.History(room, null, 100)).messages();
   }
 
   static List<String> ids(List<StoredMessage> messages) {
@@ -228,7 +228,7 @@ abstract class BrokerContract {
     String room = room();
     assertThat(a().refusal(new BridgeRequest.Publish(room, "ann", "lost", null))).isEqualTo(ErrorCode.NOT_JOINED);
     assertThat(history(a(), room)).isEmpty();
-    assertThat(a().<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms()).rooms()).doesNotContain(room);
+    assertThat(a().ask(new BridgeRequest.ListRooms()).rooms()).doesNotContain(room);
   }
 
   @Test
@@ -262,7 +262,7 @@ abstract class BrokerContract {
   }
 
   static List<String> members(BrokerNode n, String room) {
-    return n.<BridgeReply.UserList>ask(new BridgeRequest.Members(room)).users();
+    return n.ask(new BridgeRequest.Members(room)).users();
   }
 
   @Test
@@ -276,10 +276,10 @@ abstract class BrokerContract {
     }
     List<String> kept = sent.subList(sent.size() - HISTORY, sent.size());
     assertThat(ids(history(b(), room))).isEqualTo(kept);
-    List<StoredMessage> older = b().<BridgeReply.Page>ask(new BridgeRequest.History(room,
+    List<StoredMessage> older = b().ask(new BridgeRequest.History(room,
         MessageId.parse(kept.get(2)), 100)).messages();
     assertThat(ids(older)).isEqualTo(kept.subList(0, 2));
-    assertThat(b().<BridgeReply.Page>ask(new BridgeRequest.History(room, null, 2)).messages())
+    assertThat(b().ask(new BridgeRequest.History(room, null, 2)).messages())
         .extracting(StoredMessage::id).isEqualTo(kept.subList(HISTORY - 2, HISTORY));
   }
 
@@ -298,9 +298,9 @@ abstract class BrokerContract {
   @DisplayName("create: new once, then not; the room is listed (sorted) and announced on every node")
   void create() {
     String room = room();
-    assertThat(a().<BridgeReply.Created>ask(new BridgeRequest.Create(room, null)).created()).isTrue();
-    assertThat(b().<BridgeReply.Created>ask(new BridgeRequest.Create(room, null)).created()).isFalse();
-    List<String> rooms = b().<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms()).rooms();
+    assertThat(a().ask(new BridgeRequest.Create(room, null)).created()).isTrue();
+    assertThat(b().ask(new BridgeRequest.Create(room, null)).created()).isFalse();
+    List<String> rooms = b().ask(new BridgeRequest.ListRooms()).rooms();
     assertThat(rooms).contains(room).isSorted();
     for (BrokerNode n : List.of(a(), b())) {
       Await.until(n.nodeId() + " to announce " + room, Duration.ofSeconds(10), () -> n.roomList().stream()
@@ -319,7 +319,7 @@ abstract class BrokerContract {
     }
     String refused = room();
     assertThat(b().refusal(new BridgeRequest.Join(refused, "ann", "s", null, subject))).isEqualTo(ErrorCode.RATE_LIMITED);
-    assertThat(a().<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms()).rooms()).doesNotContain(refused);
+    assertThat(a().ask(new BridgeRequest.ListRooms()).rooms()).doesNotContain(refused);
     assertThat(a().refusal(new BridgeRequest.Publish(refused, "ann", "x", null))).isEqualTo(ErrorCode.NOT_JOINED);
   }
 
@@ -327,12 +327,12 @@ abstract class BrokerContract {
   @DisplayName("connections: a user is admitted up to the limit across nodes; a disconnect frees a slot")
   void connectionLimit() {
     String user = "conn" + ROOMS.incrementAndGet();
-    assertThat(a().<BridgeReply.Admitted>ask(new BridgeRequest.Connect(user, 2)).admitted()).isTrue();
-    assertThat(b().<BridgeReply.Admitted>ask(new BridgeRequest.Connect(user, 2)).admitted()).isTrue();
-    assertThat(a().<BridgeReply.Admitted>ask(new BridgeRequest.Connect(user, 2)).admitted()).isFalse();
+    assertThat(a().ask(new BridgeRequest.Connect(user, 2)).admitted()).isTrue();
+    assertThat(b().ask(new BridgeRequest.Connect(user, 2)).admitted()).isTrue();
+    assertThat(a().ask(new BridgeRequest.Connect(user, 2)).admitted()).isFalse();
     b().tell(new BridgeRequest.Disconnect(user));
     Await.until("a freed slot", Duration.ofSeconds(10),
-        () -> a().<BridgeReply.Admitted>ask(new BridgeRequest.Connect(user, 2)).admitted());
+        () -> a().ask(new BridgeRequest.Connect(user, 2)).admitted());
   }
 
   @Test

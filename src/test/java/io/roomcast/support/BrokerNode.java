@@ -71,7 +71,7 @@ public final class BrokerNode implements AutoCloseable {
 
   public boolean ready() {
     try {
-      return this.<BridgeReply.Status>ask(new BridgeRequest.Ping()).ready();
+      return this.ask(new BridgeRequest.Ping()).ready();
     } catch (RuntimeException e) {
       return false;
     }
@@ -113,7 +113,7 @@ public final class BrokerNode implements AutoCloseable {
   }
 
   /** Sends a request and waits for the reply; a refusal throws {@link Refused}. */
-  public <R extends BridgeReply> R ask(BridgeRequest request) {
+  public <R extends BridgeReply> R ask(BridgeRequest<R> request) {
     try {
       return Await.result(vertx.eventBus().<R>request(Addresses.BRIDGE, request).map(Message::body));
     } catch (RuntimeException e) {
@@ -145,12 +145,12 @@ public final class BrokerNode implements AutoCloseable {
   }
 
   /** Sends a fire-and-forget request (typing, disconnect). */
-  public void tell(BridgeRequest request) {
+  public void tell(BridgeRequest<?> request) {
     vertx.eventBus().send(Addresses.BRIDGE, request);
   }
 
   /** The error code a request is refused with, or null when it succeeds. */
-  public ErrorCode refusal(BridgeRequest request) {
+  public ErrorCode refusal(BridgeRequest<?> request) {
     try {
       ask(request);
       return null;

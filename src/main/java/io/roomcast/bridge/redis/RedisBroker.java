@@ -1,7 +1,7 @@
 package io.roomcast.bridge.redis;
 
 import io.roomcast.bridge.Broker;
-import io.roomcast.bridge.BrokerException;
+import io.roomcast.bus.Refused;
 import io.roomcast.bridge.RoomEvents;
 import io.roomcast.bridge.RoomExpiry;
 import io.roomcast.bus.RoomEvent;
@@ -437,7 +437,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
 
   private <T> Future<T> refused(Future<T> f) {
     return f.recover(e -> {
-      BrokerException refusal = ops.refusal(e);
+      Refused refusal = ops.refusal(e);
       if (refusal.code() == io.roomcast.protocol.ErrorCode.UNAVAILABLE) {
         LOG.debug("Redis request failed: {}", e.toString());
       }

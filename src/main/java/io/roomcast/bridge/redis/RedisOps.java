@@ -1,7 +1,8 @@
 package io.roomcast.bridge.redis;
 
 import io.roomcast.bridge.Broker;
-import io.roomcast.bridge.BrokerException;
+import io.roomcast.bus.Refusal;
+import io.roomcast.bus.Refused;
 import io.roomcast.bridge.RoomExpiry;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.protocol.ErrorCode;
@@ -20,7 +21,7 @@ import java.util.Map;
 /**
  * The commands the Redis brokers send, one method per operation, over the pooled command client (standalone or
  * cluster: every call touches one hash slot, a room's or the global one). Scripts' refusals come back as
- * {@link BrokerException}s; any other failure is Redis being unreachable, slow or failing.
+ * {@link Refused}s; any other failure is Redis being unreachable, slow or failing.
  */
 final class RedisOps {
   private static final String TOO_MANY_ROOMS = "ROOMCAST_TOO_MANY_ROOMS";
@@ -52,20 +53,19 @@ final class RedisOps {
   }
 
   /** What a failed command means for the client: the script's refusal, else {@code unavailable}. */
-  BrokerException refusal(Throwable cause) {
-    if (cause instanceof BrokerException b) {
+  Refused refusal(Throwable cause) {
+    if (cause instanceof Refused b) {
       return b;
     }
     String error = String.valueOf(cause.getMessage());
     if (error.contains(TOO_MANY_ROOMS)) {
-      return new BrokerException(ErrorCode.TOO_MANY_ROOMS,
-          "the server holds its maximum of " + config.maxRooms() + " rooms");
+      return Refusal.tooManyRooms(config.maxRooms()).exception();
     } else if (error.contains(QUOTA)) {
-      return new BrokerException(ErrorCode.RATE_LIMITED, RoomExpiry.quotaMessage(config));
+      return Refusal.creationQuota(config.roomCreateQuota(), config.roomCreateWindowSeconds()).exception();
     } else if (error.contains(NO_ROOM)) {
-      return new BrokerException(ErrorCode.NOT_JOINED, "no such room; join it first");
+      return Refusal.noSuchRoom().exception();
     }
-    return BrokerException.unavailable();
+    return Refusal.unavailable().exception();
   }
 
   // ---- rooms ----

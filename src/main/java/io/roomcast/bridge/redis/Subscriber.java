@@ -1,6 +1,7 @@
 package io.roomcast.bridge.redis;
 
-import io.roomcast.bridge.BrokerException;
+import io.roomcast.bus.Refused;
+import io.roomcast.bus.Refusal;
 import io.roomcast.config.RedisMode;
 import io.roomcast.ops.Metrics;
 import io.vertx.core.Future;
@@ -154,7 +155,7 @@ final class Subscriber {
    */
   Future<Void> subscribe(String room) {
     if (!mode.perRoom()) {
-      return ready() ? Future.succeededFuture() : Future.failedFuture(BrokerException.unavailable());
+      return ready() ? Future.succeededFuture() : Future.failedFuture(Refusal.unavailable().exception());
     }
     Room r = rooms.get(room);
     if (r != null) {

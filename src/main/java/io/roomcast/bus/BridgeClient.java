@@ -1,11 +1,6 @@
-package io.roomcast.gateway;
+package io.roomcast.bus;
 
 import io.netty.util.collection.LongObjectHashMap;
-import io.roomcast.bus.Addresses;
-import io.roomcast.bus.BridgeAnswer;
-import io.roomcast.bus.BridgeCall;
-import io.roomcast.bus.BridgeReply;
-import io.roomcast.bus.BridgeRequest;
 import io.roomcast.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The gateway's side of the bridge contract: requests with a deadline, and failures mapped to error codes.
+ * The gateway's side of the bridge contract: requests with a deadline; a refused one fails with {@link Refused}
+ * carrying the bridge's {@link Refusal}, and one that got no answer (no bridge, or none in time) is
+ * {@link Refusal#unavailable()} ({@link #refusal}).
  *
  * <p>A request made on the event loop that made this client (every gateway request is) goes as a {@link BridgeCall}
  * and its answer comes back as a {@link BridgeAnswer} to this client's one address, matched by id: no reply handler
@@ -32,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code timeoutMs} and a tenth more after it was sent. No bridge listening fails a request at once, as a plain request
  * would. A request from any other thread goes as a plain request.
  */
-final class BridgeClient {
+public final class BridgeClient {
   private static final AtomicLong CLIENTS = new AtomicLong();
 
   private final Vertx vertx;
@@ -52,7 +49,7 @@ final class BridgeClient {
   private boolean sweeping;
 
   /** Made on the event loop whose requests it carries (a verticle's start), where its answers arrive too. */
-  BridgeClient(Vertx vertx, long timeoutMs) {
+  public BridgeClient(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.timeoutMs = timeoutMs;
@@ -64,9 +61,9 @@ final class BridgeClient {
   }
 
   @SuppressWarnings("unchecked")
-  <T extends BridgeReply> Future<T> ask(BridgeRequest request) {
+  public <R extends BridgeReply> Future<R> ask(BridgeRequest<R> request) {
     if (Thread.currentThread() != owner) {
-      return bus.<T>request(Addresses.BRIDGE, request, options).map(Message::body);
+      return bus.<R>request(Addresses.BRIDGE, request, options).map(Message::body);
     }
     Waiting w = new Waiting(++lastId, System.nanoTime() + timeoutNanos);
     waiting.put(w.id, w);
@@ -82,11 +79,11 @@ final class BridgeClient {
       long id = w.id;
       sent.onFailure(e -> failed(id, e));
     }
-    return (Future<T>) w.future;
+    return (Future<R>) w.future;
   }
 
   /** Sends without waiting for an answer (typing, leaves of a closed connection). */
-  void tell(BridgeRequest request) {
+  public void tell(BridgeRequest<?> request) {
     bus.send(Addresses.BRIDGE, request);
   }
 
@@ -99,7 +96,7 @@ final class BridgeClient {
     if (answer.reply() != null) {
       promise.complete(answer.reply());
     } else {
-      promise.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, answer.failureCode(), answer.failureMessage()));
+      promise.fail(answer.refusal().exception());
     }
     if (waiting.isEmpty()) {
       byAge.clear();   // all answered: nothing left to time out
@@ -147,18 +144,20 @@ final class BridgeClient {
     }
   }
 
-  record Refusal(ErrorCode code, String message) {}
-
   /** What to tell the client when the bridge refused or did not answer. */
-  static Refusal refusal(Throwable err) {
+  public static Refusal refusal(Throwable err) {
+    if (err instanceof Refused r) {
+      return r.refusal();
+    }
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && ErrorCode.ofNumber(re.failureCode()) != null) {
+      // a plain request's refusal (one asked off the client's event loop): the bus' own failed reply
       return new Refusal(ErrorCode.ofNumber(re.failureCode()), re.getMessage());
     }
     if (err instanceof ReplyException) {
       // no bridge registered (not deployed, restarting) or no answer in time
-      return new Refusal(ErrorCode.UNAVAILABLE, "the message broker is unavailable right now; retry");
+      return Refusal.unavailable();
     }
-    return new Refusal(ErrorCode.INTERNAL, "internal error");
+    return Refusal.internal();
   }
 }

@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.wire;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
@@ -13,24 +13,24 @@ import java.nio.charset.StandardCharsets;
  * given a higher hard limit and this class finds a message over {@code maxBytes} early, after which the session closes
  * with 1009 cleanly. Only the bytes of the message in progress are buffered, never more than {@code maxBytes}.
  */
-final class MessageAssembler {
+public final class MessageAssembler {
   /** What a frame completed. */
-  sealed interface Result {}
+  public sealed interface Result {}
 
   /** A whole text message. */
-  record Text(String text) implements Result {}
+  public record Text(String text) implements Result {}
 
   /** A whole binary message (its content is not kept). */
-  record Binary() implements Result {}
+  public record Binary() implements Result {}
 
   /** The message in progress went over the limit. */
-  record TooLarge() implements Result {}
+  public record TooLarge() implements Result {}
 
   /** A whole text message that is not valid UTF-8 (RFC 6455: close with 1007). */
-  record InvalidText() implements Result {}
+  public record InvalidText() implements Result {}
 
   /** Nothing complete yet (a fragment, or a control frame). */
-  record Partial() implements Result {}
+  public record Partial() implements Result {}
 
   private static final Partial PARTIAL = new Partial();
 
@@ -39,11 +39,11 @@ final class MessageAssembler {
   private boolean binary;
   private long size;
 
-  MessageAssembler(int maxBytes) {
+  public MessageAssembler(int maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  Result accept(WebSocketFrame frame) {
+  public Result accept(WebSocketFrame frame) {
     switch (frame.type()) {
       case TEXT -> {
         binary = false;

@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

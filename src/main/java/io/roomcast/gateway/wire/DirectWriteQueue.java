@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.wire;
 
 import io.netty.channel.Channel;
 import io.vertx.core.net.impl.VertxConnection;

@@ -1,5 +1,6 @@
-package io.roomcast.gateway;
+package io.roomcast.http;
 
+import io.roomcast.bus.BridgeClient;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.ops.NodeState;
 import io.vertx.core.Future;
@@ -28,7 +29,7 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, state, new BridgeClient(vertx, config.bridgeTimeoutMs()), registryName);
-    ChatGatewayVerticle.jsonRefusals(router);
+    OpsRoutes.jsonRefusals(router);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
         .setHttp2ClearTextEnabled(false)).requestHandler(router);
     return server.listen();

@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

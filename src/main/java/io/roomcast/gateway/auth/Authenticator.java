@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.auth;
 
 import io.roomcast.config.ChatConfig;
 import io.roomcast.protocol.Names;
@@ -26,12 +26,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * Vert.x's JWT library (HS256 with the secret, RS256 or ES256 with the PEM public key, {@code exp} enforced); the
  * user is {@code sub}. Tokens are never logged.
  */
-final class Authenticator {
+public final class Authenticator {
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   /** A refused identity: the HTTP status to answer and a sentence for the body. */
-  static final class Refused extends Exception {
-    final int status;
+  public static final class Refused extends Exception {
+    public final int status;
 
     Refused(int status, String message) {
       super(message, null, false, false);
@@ -49,7 +49,7 @@ final class Authenticator {
     this.requireExp = requireExp;
   }
 
-  static Authenticator create(Vertx vertx, ChatConfig config) {
+  public static Authenticator create(Vertx vertx, ChatConfig config) {
     List<byte[]> keys = new ArrayList<>();
     config.apiKeys().forEach(k -> keys.add(k.getBytes(StandardCharsets.UTF_8)));
     if (!config.jwtMode()) {
@@ -83,12 +83,12 @@ final class Authenticator {
     }
   }
 
-  boolean jwtMode() {
+  public boolean jwtMode() {
     return jwt != null;
   }
 
   /** The identity of a WebSocket upgrade request. */
-  Future<Identity> identify(HttpServerRequest req) {
+  public Future<Identity> identify(HttpServerRequest req) {
     if (jwt == null) {
       String user = req.getParam("user");
       if (user == null) {
@@ -114,7 +114,7 @@ final class Authenticator {
    * an {@code exp} unless {@code jwtRequireExp} is off), then signature and expiry with Vert.x's JWT library, then a
    * usable {@code sub}. Any refusal is a 401; nothing a token holds can make this throw.
    */
-  Future<Identity> verify(String token) {
+  public Future<Identity> verify(String token) {
     String malformed = precheck(token, requireExp);
     if (malformed != null) {
       return Future.failedFuture(new Refused(401, malformed));
@@ -189,7 +189,7 @@ final class Authenticator {
   }
 
   /** Whether {@code key} is a configured API key, compared in constant time. */
-  boolean isApiKey(String key) {
+  public boolean isApiKey(String key) {
     byte[] given = key.getBytes(StandardCharsets.UTF_8);
     boolean match = false;
     for (byte[] k : apiKeys) {
@@ -198,7 +198,7 @@ final class Authenticator {
     return match;
   }
 
-  static String bearer(HttpServerRequest req) {
+  public static String bearer(HttpServerRequest req) {
     String header = req.getHeader("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return header.substring(7).trim();

@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.auth;
 
 import java.util.List;
 
@@ -6,14 +6,14 @@ import java.util.List;
  * Who a connection (or an HTTP API caller) is. {@code expiresAtMs} is the token's expiry, 0 when none;
  * {@code rooms} the token's room patterns (a trailing {@code *} matches any suffix), null when unrestricted.
  */
-record Identity(String user, long expiresAtMs, List<String> rooms, boolean admin) {
+public record Identity(String user, long expiresAtMs, List<String> rooms, boolean admin) {
 
-  static Identity anonymous(String user) {
+  public static Identity anonymous(String user) {
     return new Identity(user, 0, null, false);
   }
 
   /** Whether the identity may see or use {@code room} (create, join, send, read its history and members). */
-  boolean mayUse(String room) {
+  public boolean mayUse(String room) {
     if (rooms == null) {
       return true;
     }
@@ -26,7 +26,7 @@ record Identity(String user, long expiresAtMs, List<String> rooms, boolean admin
   }
 
   /** The rooms of {@code all} this identity may see, in their order. */
-  List<String> visible(List<String> all) {
+  public List<String> visible(List<String> all) {
     return rooms == null ? all : all.stream().filter(this::mayUse).toList();
   }
 }

@@ -1,7 +1,13 @@
-package io.roomcast.gateway;
+package io.roomcast.http;
 
-import io.roomcast.bus.BridgeReply;
+import io.roomcast.bus.BridgeClient;
 import io.roomcast.bus.BridgeRequest;
+import io.roomcast.bus.Refusal;
+import io.roomcast.config.ChatConfig;
+import io.roomcast.gateway.auth.Authenticator;
+import io.roomcast.gateway.auth.Identity;
+import io.roomcast.ops.Metrics;
+import io.roomcast.ops.NodeState;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.FrameParser;
 import io.roomcast.protocol.MessageId;
@@ -13,12 +19,15 @@ import java.util.Map;
 import io.roomcast.ops.ThrottledLog;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * history. Errors are 4xx with a JSON body {@code {"code", "message"}} using the WebSocket error codes; a 500 only
  * means a bug. In JWT mode every call needs {@code Authorization: Bearer} with an API key or an admin token.
  */
-final class HttpApi {
+public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
   /** The verified token of the call, when it used one; an API key (or anonymous mode) is unrestricted. */
@@ -34,15 +43,30 @@ final class HttpApi {
   private static final String CLIENT = "roomcast.client";
   private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 1000);
 
-  private final ChatGatewayVerticle gateway;
+  private final Supplier<ChatConfig> settings;
+  private final Authenticator auth;
+  private final BridgeClient bridge;
+  private final NodeState state;
+  private final Metrics metrics;
+  private final Function<HttpServerRequest, String> clientAddress;
 
-  HttpApi(ChatGatewayVerticle gateway) {
-    this.gateway = gateway;
+  /**
+   * @param settings the live settings
+   * @param clientAddress the address of the client behind a request, as the per-address limits count it
+   */
+  public HttpApi(Supplier<ChatConfig> settings, Authenticator auth, BridgeClient bridge, NodeState state,
+      Metrics metrics, Function<HttpServerRequest, String> clientAddress) {
+    this.settings = settings;
+    this.auth = auth;
+    this.bridge = bridge;
+    this.state = state;
+    this.metrics = metrics;
+    this.clientAddress = clientAddress;
   }
 
-  void mount(Router router) {
+  public void mount(Router router) {
     router.route("/api/*").handler(this::limitRate);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(gateway.settings().maxFrameBytes()));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.get().maxFrameBytes()));
     router.route("/api/*").handler(this::authorize);
     router.post("/api/rooms/:room/messages").handler(this::post);
     router.get("/api/rooms").handler(this::rooms);
@@ -54,9 +78,9 @@ final class HttpApi {
 
   /** Every call takes a token of its client address's bucket ({@code apiRatePerSecond}, {@code apiBurst}). */
   private void limitRate(RoutingContext ctx) {
-    String ip = gateway.clientAddress(ctx.request());
+    String ip = clientAddress.apply(ctx.request());
     ctx.put(CLIENT, ip);
-    if (gateway.state().takeApiCall(ip)) {
+    if (state.takeApiCall(ip)) {
       ctx.next();
     } else {
       REFUSALS.info("API calls refused: rate limit of {} exceeded", ip);
@@ -65,7 +89,6 @@ final class HttpApi {
   }
 
   private void authorize(RoutingContext ctx) {
-    Authenticator auth = gateway.authenticator();
     if (!auth.jwtMode()) {
       ctx.next();
       return;
@@ -118,7 +141,7 @@ final class HttpApi {
       error(ctx, 400, ErrorCode.BAD_REQUEST, "field 'text' must be a non-empty string");
       return;
     }
-    int max = gateway.settings().maxTextLength();
+    int max = settings.get().maxTextLength();
     if (t.codePointCount(0, t.length()) > max) {
       error(ctx, 400, ErrorCode.TEXT_TOO_LONG, "text is longer than " + max + " characters");
       return;
@@ -131,15 +154,14 @@ final class HttpApi {
       error(ctx, 400, ErrorCode.BAD_REQUEST, "field 'key' must be a string of at most 64 characters");
       return;
     }
-    BridgeClient bridge = gateway.bridge();
     // in JWT mode the caller is a trusted backend (API key or admin token); anonymous callers share their address's
     // room-creation quota with its WebSocket clients
-    String quota = gateway.authenticator().jwtMode() ? null : "ip:" + ctx.get(CLIENT);
-    bridge.<BridgeReply.Created>ask(new BridgeRequest.Create(room, quota))
-        .compose(created -> bridge.<BridgeReply.Sent>ask(new BridgeRequest.Publish(room, u, t, (String) key)))
+    String quota = auth.jwtMode() ? null : "ip:" + ctx.get(CLIENT);
+    bridge.ask(new BridgeRequest.Create(room, quota))
+        .compose(created -> bridge.ask(new BridgeRequest.Publish(room, u, t, (String) key)))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            gateway.metrics().messageIn();
+            metrics.messageIn();
             json(ctx, 201, new JsonObject().put("id", ar.result().id()));
           } else {
             refused(ctx, ar.cause());
@@ -149,7 +171,7 @@ final class HttpApi {
 
   private void rooms(RoutingContext ctx) {
     Identity identity = ctx.get(IDENTITY);
-    reply(ctx, gateway.bridge().<BridgeReply.RoomList>ask(new BridgeRequest.ListRooms())
+    reply(ctx, bridge.ask(new BridgeRequest.ListRooms())
         .map(list -> new JsonObject().put("rooms",
             new JsonArray(identity == null ? list.rooms() : identity.visible(list.rooms())))));
   }
@@ -177,7 +199,7 @@ final class HttpApi {
     if (room == null) {
       return;
     }
-    reply(ctx, gateway.bridge().<BridgeReply.UserList>ask(new BridgeRequest.Members(room))
+    reply(ctx, bridge.ask(new BridgeRequest.Members(room))
         .map(list -> new JsonObject().put("room", room).put("users", new JsonArray(list.users()))));
   }
 
@@ -202,7 +224,7 @@ final class HttpApi {
       error(ctx, 400, ErrorCode.BAD_REQUEST, "before must be a message id");
       return;
     }
-    reply(ctx, gateway.bridge().<BridgeReply.Page>ask(new BridgeRequest.History(room, before, limit)).map(page -> {
+    reply(ctx, bridge.ask(new BridgeRequest.History(room, before, limit)).map(page -> {
       JsonArray list = new JsonArray();
       for (StoredMessage m : page.messages()) {
         list.add(new JsonObject().put("id", m.id()).put("user", m.user()).put("text", m.text()).put("ts", m.ts()));
@@ -222,7 +244,7 @@ final class HttpApi {
   }
 
   private void refused(RoutingContext ctx, Throwable cause) {
-    BridgeClient.Refusal r = BridgeClient.refusal(cause);
+    Refusal r = BridgeClient.refusal(cause);
     int status = switch (r.code()) {
       case UNAVAILABLE -> 503;
       case INTERNAL -> 500;
@@ -236,7 +258,7 @@ final class HttpApi {
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode();
     if (status == 413) {
-      error(ctx, 413, ErrorCode.BAD_REQUEST, "the body is larger than " + gateway.settings().maxFrameBytes() + " bytes");
+      error(ctx, 413, ErrorCode.BAD_REQUEST, "the body is larger than " + settings.get().maxFrameBytes() + " bytes");
     } else if (status >= 400 && status < 500 || !ctx.request().isEnded()) {
       // a failure while the request was still being read is the request's own: malformed chunks, bad lengths
       error(ctx, status >= 400 && status < 500 ? status : 400, ErrorCode.BAD_REQUEST, "malformed request");

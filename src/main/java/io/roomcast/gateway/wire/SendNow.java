@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -135,14 +135,14 @@ final class SendNow extends WireSocket.Direct {
   }
 
   @Override
-  void write(ByteBuf frame) {
+  public void write(ByteBuf frame) {
     if (!hold(frame, false)) {
       super.write(frame);   // through the guard, which hands the held frame over first
     }
   }
 
   @Override
-  void writeShared(ByteBuf shared) {
+  public void writeShared(ByteBuf shared) {
     if (!hold(shared, true)) {
       super.write(shared.duplicate());
     }
@@ -173,7 +173,7 @@ final class SendNow extends WireSocket.Direct {
   }
 
   @Override
-  void flush() {
+  public void flush() {
     if (held != null) {
       if (nothingPending() && channel.isActive()) {
         int sent = 0;

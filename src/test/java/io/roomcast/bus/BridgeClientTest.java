@@ -1,13 +1,7 @@
-package io.roomcast.gateway;
+package io.roomcast.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.bus.Addresses;
-import io.roomcast.bus.BridgeAnswer;
-import io.roomcast.bus.BridgeCall;
-import io.roomcast.bus.BridgeReply;
-import io.roomcast.bus.BridgeRequest;
-import io.roomcast.bus.LocalCodec;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.support.Await;
 import io.vertx.core.Context;
@@ -87,7 +81,8 @@ class BridgeClientTest {
 
   private void answer(Message<Object> msg, BridgeReply reply, int code, String message) {
     BridgeCall call = (BridgeCall) msg.body();
-    vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), reply, code, message));
+    vertx.eventBus().send(call.replyTo(), new BridgeAnswer(call.id(), reply,
+        reply == null ? new Refusal(ErrorCode.ofNumber(code), message) : null));
   }
 
   /** What {@code asked} failed with, once it has. */
@@ -108,7 +103,7 @@ class BridgeClientTest {
     List<Future<BridgeReply.UserList>> asked = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       String room = "r" + i;
-      asked.add(onLoop(() -> client.<BridgeReply.UserList>ask(members(room))));
+      asked.add(onLoop(() -> client.ask(members(room))));
     }
     Await.until("the bridge to have every call", Duration.ofSeconds(10), () -> calls.size() == 100);
     assertThat(registrations.get() - before).as("event-bus handlers registered for 100 requests").isZero();
@@ -131,7 +126,7 @@ class BridgeClientTest {
     Await.until("the call", Duration.ofSeconds(10), () -> calls.size() == 1);
     answer(calls.get(0), null, ErrorCode.RATE_LIMITED.number(), "slow down");
     Throwable err = failure(asked);
-    assertThat(BridgeClient.refusal(err)).isEqualTo(new BridgeClient.Refusal(ErrorCode.RATE_LIMITED, "slow down"));
+    assertThat(BridgeClient.refusal(err)).isEqualTo(new Refusal(ErrorCode.RATE_LIMITED, "slow down"));
   }
 
   @Test
@@ -171,6 +166,6 @@ class BridgeClientTest {
     startClient(60_000);
     Await.result(onLoop(() -> vertx.eventBus().<Object>localConsumer(Addresses.BRIDGE,
         m -> m.reply(new BridgeReply.UserList(List.of("plain")))).completion()));
-    assertThat(Await.result(client.<BridgeReply.UserList>ask(members("r"))).users()).containsExactly("plain");
+    assertThat(Await.result(client.ask(members("r"))).users()).containsExactly("plain");
   }
 }

@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,35 +31,35 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the channel is not laid out as expected (another Vert.x version), it falls back to Vert.x's own write path.
  */
-abstract class WireSocket {
+public abstract class WireSocket {
   private static final Logger LOG = LoggerFactory.getLogger(WireSocket.class);
   private static volatile boolean fallbackLogged;
 
   /** Writes one complete frame (unflushed); the channel releases it once written. */
-  abstract void write(ByteBuf frame);
+  public abstract void write(ByteBuf frame);
 
   /**
    * Writes an event's frame shared by all its recipients ({@link io.roomcast.protocol.TextFrame#shared}), which
    * stays untouched: what the channel needs of it is a {@link ByteBuf#duplicate()} (its own read position).
    */
-  void writeShared(ByteBuf shared) {
+  public void writeShared(ByteBuf shared) {
     write(shared.duplicate());
   }
 
   /** The allocator of the socket's channel, for frames built for this connection only. */
-  abstract ByteBufAllocator alloc();
+  public abstract ByteBufAllocator alloc();
 
   /** Sends what was written since the last flush. */
-  abstract void flush();
+  public abstract void flush();
 
   /** False while more than the write queue's bound waits to be sent. */
-  abstract boolean writable();
+  public abstract boolean writable();
 
   /**
    * Ends the TCP connection now with a reset: what the client has not read is discarded, at once, instead of the
    * kernel holding it (and retrying) for a peer that may never read it.
    */
-  abstract void abort();
+  public abstract void abort();
 
   static void reset(Channel channel) {
     if (channel.isOpen()) {
@@ -76,7 +76,7 @@ abstract class WireSocket {
   }
 
   /** The channel of an upgrade request's connection, taken before the upgrade (after it, Vert.x hides it). */
-  static Channel channelOf(HttpServerRequest req) {
+  public static Channel channelOf(HttpServerRequest req) {
     try {
       return ((HttpServerConnection) req.connection()).channelHandlerContext().channel();
     } catch (RuntimeException e) {
@@ -84,7 +84,7 @@ abstract class WireSocket {
     }
   }
 
-  static WireSocket of(Channel channel, ServerWebSocket ws) {
+  public static WireSocket of(Channel channel, ServerWebSocket ws) {
     ChannelHandlerContext encoder = channel == null ? null : channel.pipeline().context(WebSocketFrameEncoder.class);
     if (encoder == null) {
       if (!fallbackLogged) {
@@ -115,28 +115,28 @@ abstract class WireSocket {
     }
 
     @Override
-    void write(ByteBuf frame) {
+    public void write(ByteBuf frame) {
       // written from the encoder's context, the bytes pass the handlers before it (towards the socket) only
       encoder.write(frame, noPromise);
     }
 
     @Override
-    ByteBufAllocator alloc() {
+    public ByteBufAllocator alloc() {
       return channel.alloc();
     }
 
     @Override
-    void flush() {
+    public void flush() {
       encoder.flush();
     }
 
     @Override
-    boolean writable() {
+    public boolean writable() {
       return channel.isWritable();
     }
 
     @Override
-    void abort() {
+    public void abort() {
       reset(channel);
     }
   }
@@ -152,7 +152,7 @@ abstract class WireSocket {
     }
 
     @Override
-    void write(ByteBuf frame) {
+    public void write(ByteBuf frame) {
       int len = frame.getByte(frame.readerIndex() + 1) & 0x7f;
       int header = len < 126 ? 2 : len == 126 ? 4 : 10;
       ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT,
@@ -161,22 +161,22 @@ abstract class WireSocket {
     }
 
     @Override
-    ByteBufAllocator alloc() {
+    public ByteBufAllocator alloc() {
       return ByteBufAllocator.DEFAULT;
     }
 
     @Override
-    void flush() {
+    public void flush() {
       // Vert.x flushes its own writes
     }
 
     @Override
-    boolean writable() {
+    public boolean writable() {
       return !ws.writeQueueFull();
     }
 
     @Override
-    void abort() {
+    public void abort() {
       if (channel != null) {
         reset(channel);
       } else {

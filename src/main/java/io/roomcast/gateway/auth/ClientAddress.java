@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.gateway.auth;
 
 import io.roomcast.config.AddressRange;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,11 +12,11 @@ import java.util.List;
  * even from a trusted proxy: a proxy passes on what the client sent in a header it does not set itself, so reading it
  * would let a client choose its own address. Headers from anyone else are ignored too.
  */
-final class ClientAddress {
+public final class ClientAddress {
   private ClientAddress() {}
 
   /** {@code rfc7239}: the trusted proxies set {@code Forwarded}; else {@code X-Forwarded-For}. */
-  static String of(HttpServerRequest req, List<AddressRange> trusted, boolean rfc7239) {
+  public static String of(HttpServerRequest req, List<AddressRange> trusted, boolean rfc7239) {
     String peer = req.remoteAddress() == null || req.remoteAddress().host() == null
         ? "unknown" : req.remoteAddress().host();
     return resolve(peer, req.headers().getAll(rfc7239 ? "Forwarded" : "X-Forwarded-For"), rfc7239, trusted);
