@@ -227,7 +227,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
               REFUSALS.info("upgrade refused for {}: {}", ip, r.getMessage());
               refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
             } else {
-              refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE, "the message broker is unavailable right now; retry");
+              refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE,
+                  io.roomcast.bus.Refusal.unavailable().message());
             }
             return;
           }

@@ -264,7 +264,7 @@ public final class HttpApi {
       error(ctx, status >= 400 && status < 500 ? status : 400, ErrorCode.BAD_REQUEST, "malformed request");
     } else {
       LOG.error("HTTP API request failed", ctx.failure());
-      error(ctx, 500, ErrorCode.INTERNAL, "internal error");
+      error(ctx, 500, ErrorCode.INTERNAL, Refusal.internal().message());
     }
   }
 

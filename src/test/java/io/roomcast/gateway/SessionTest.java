@@ -157,8 +157,14 @@ class SessionTest {
     }
   }
 
+  /** Runs {@code action} on the session's event loop and returns once it has run. */
   private void onLoop(Runnable action) {
-    loop.runOnContext(v -> action.run());
+    Promise<Void> done = Promise.promise();
+    loop.runOnContext(v -> {
+      action.run();
+      done.complete();
+    });
+    Await.result(done.future());
   }
 
   private static JsonObject frame(String type, String ref) {
