@@ -3,7 +3,7 @@ package io.roomcast;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.bench.LoadGenerator;
 import io.roomcast.bridge.BridgeVerticle;
-import io.roomcast.bridge.MemoryBroker;
+import io.roomcast.bridge.memory.MemoryBroker;
 import io.roomcast.bridge.redis.RedisBroker;
 import io.roomcast.bus.Addresses;
 import io.roomcast.bus.ConfigUpdate;

@@ -30,21 +30,21 @@ final class RoomRegistry {
    * A session's membership {@code state} receives the room's events from now on. A local consumer is registered when
    * {@code localConsumer} returns, so every event the bridge publishes after handling a later request reaches it.
    */
-  void attach(String room, Session.RoomState state) {
+  void attach(String room, Member state) {
     LocalRoom r = rooms.computeIfAbsent(room, this::listen);
-    Session.RoomState[] grown = java.util.Arrays.copyOf(r.members, r.members.length + 1);
+    Member[] grown = java.util.Arrays.copyOf(r.members, r.members.length + 1);
     grown[r.members.length] = state;
     r.members = grown;
   }
 
-  void detach(String room, Session.RoomState state) {
+  void detach(String room, Member state) {
     LocalRoom r = rooms.get(room);
     if (r == null) {
       return;
     }
     for (int i = 0; i < r.members.length; i++) {
       if (r.members[i] == state) {
-        Session.RoomState[] shrunk = new Session.RoomState[r.members.length - 1];
+        Member[] shrunk = new Member[r.members.length - 1];
         System.arraycopy(r.members, 0, shrunk, 0, i);
         System.arraycopy(r.members, i + 1, shrunk, i, shrunk.length - i);
         r.members = shrunk;
@@ -67,10 +67,10 @@ final class RoomRegistry {
     int delivered = 0;
     String except = event.exceptUser();
     // the array is replaced, never changed, when members come and go: a delivery that closes a session is harmless
-    for (Session.RoomState member : r.members) {
+    for (Member member : r.members) {
       if (except == null || !except.equals(member.session.user())) {
         try {
-          if (member.session.deliver(member, event)) {
+          if (member.deliver(event)) {
             delivered++;
           }
         } catch (RuntimeException e) {
@@ -87,7 +87,7 @@ final class RoomRegistry {
 
   private static final class LocalRoom {
     /** The members, copied on change (joins and leaves are rare next to events). */
-    Session.RoomState[] members = new Session.RoomState[0];
+    Member[] members = new Member[0];
     MessageConsumer<RoomEvent> consumer;
   }
 }

@@ -75,7 +75,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("publish: the stored id is answered, ids grow, history and every node with members get the message once, in order")
+  @DisplayName("[rooms] publish: the stored id is answered, ids grow, history and every node with members get the message once, in order")
   void publishAndFanOut() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -95,7 +95,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("resume from the newest id: recovered, nothing missed")
+  @DisplayName("[rooms] resume from the newest id: recovered, nothing missed")
   void resumeFromNewest() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -106,7 +106,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("resume from an older id: recovered, with what came after it, oldest first")
+  @DisplayName("[rooms] resume from an older id: recovered, with what came after it, oldest first")
   void resumeFromOlder() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -120,7 +120,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("position: a join in a room that holds no message gives a position before every id; a resume from it "
+  @DisplayName("[rooms] position: a join in a room that holds no message gives a position before every id; a resume from it "
       + "replays every message stored since, recovered, and keeps that position")
   void positionInAnEmptyRoom() {
     String room = room();
@@ -136,7 +136,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("position: a join gives the newest stored id; a resume from it replays what came after; a join that "
+  @DisplayName("[rooms] position: a join gives the newest stored id; a resume from it replays what came after; a join that "
       + "does not recover gives the room's position at that join")
   void positionIsTheNewestId() {
     String room = room();
@@ -154,7 +154,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("position: an empty room's position is not recovered once a message after it was trimmed, nor in another "
+  @DisplayName("[rooms] position: an empty room's position is not recovered once a message after it was trimmed, nor in another "
       + "room; 0-0 never is")
   void positionNotHeld() {
     String room = room();
@@ -172,7 +172,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("resume from a trimmed id (more than historySize messages since): not recovered")
+  @DisplayName("[rooms] resume from a trimmed id (more than historySize messages since): not recovered")
   void resumeFromTrimmed() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -186,7 +186,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("resume from an id older than historyMaxAgeSeconds: not recovered")
+  @DisplayName("[rooms] resume from an id older than historyMaxAgeSeconds: not recovered")
   void resumeTooOld() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -196,7 +196,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("resume from an id the room never stored: not recovered")
+  @DisplayName("[rooms] resume from an id the room never stored: not recovered")
   void resumeUnknown() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -209,7 +209,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("idempotent publish: a user's repeated key answers the first id and stores once; another user's same key is a new message")
+  @DisplayName("[rooms] idempotent publish: a user's repeated key answers the first id and stores once; another user's same key is a new message")
   void idempotentPublish() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -223,7 +223,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("publish to a room that does not exist: not_joined, nothing stored, nothing created")
+  @DisplayName("[rooms] publish to a room that does not exist: not_joined, nothing stored, nothing created")
   void publishToUnknownRoom() {
     String room = room();
     assertThat(a().refusal(new BridgeRequest.Publish(room, "ann", "lost", null))).isEqualTo(ErrorCode.NOT_JOINED);
@@ -232,7 +232,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("presence: a user's first connection announces the join, a second one nothing; only the last to leave announces the leave")
+  @DisplayName("[presence] presence: a user's first connection announces the join, a second one nothing; only the last to leave announces the leave")
   void presenceFirstAndLast() {
     String room = room();
     join(a(), room, "watcher", "w1");
@@ -266,7 +266,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("retention: history keeps the newest historySize messages, oldest first, and pages backwards")
+  @DisplayName("[rooms] retention: history keeps the newest historySize messages, oldest first, and pages backwards")
   void retention() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -284,7 +284,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("members: every node's users, once each; a room that does not exist has none")
+  @DisplayName("[presence] members: every node's users, once each; a room that does not exist has none")
   void membersEverywhere() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -295,7 +295,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("create: new once, then not; the room is listed (sorted) and announced on every node")
+  @DisplayName("[rooms] create: new once, then not; the room is listed (sorted) and announced on every node")
   void create() {
     String room = room();
     assertThat(a().ask(new BridgeRequest.Create(room, null)).created()).isTrue();
@@ -311,7 +311,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("creation quota: a subject's rooms beyond roomCreateQuota are refused rate_limited and not created")
+  @DisplayName("[rooms] creation quota: a subject's rooms beyond roomCreateQuota are refused rate_limited and not created")
   void creationQuota() {
     String subject = "ip:192.0.2." + ROOMS.incrementAndGet();
     for (int i = 0; i < 3; i++) {
@@ -324,7 +324,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("connections: a user is admitted up to the limit across nodes; a disconnect frees a slot")
+  @DisplayName("[admission] connections: a user is admitted up to the limit across nodes; a disconnect frees a slot")
   void connectionLimit() {
     String user = "conn" + ROOMS.incrementAndGet();
     assertThat(a().ask(new BridgeRequest.Connect(user, 2)).admitted()).isTrue();
@@ -336,7 +336,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("typing reaches the room's nodes, marked so the typist's own connections skip it")
+  @DisplayName("[rooms] typing reaches the room's nodes, marked so the typist's own connections skip it")
   void typing() {
     String room = room();
     join(a(), room, "ann", "a1");
@@ -347,7 +347,7 @@ abstract class BrokerContract {
   }
 
   @Test
-  @DisplayName("something that is not a bridge request is refused with bad_request at once, not left to time out")
+  @DisplayName("[bridge] something that is not a bridge request is refused with bad_request at once, not left to time out")
   void unknownRequestIsAnswered() {
     assertThatThrownBy(() -> a().askRaw(new io.vertx.core.json.JsonObject().put("type", "teleport")))
         .isInstanceOfSatisfying(BrokerNode.Refused.class,

@@ -1,7 +1,7 @@
 package io.roomcast.support;
 
 import io.roomcast.bridge.BridgeVerticle;
-import io.roomcast.bridge.MemoryBroker;
+import io.roomcast.bridge.memory.MemoryBroker;
 import io.roomcast.bridge.redis.RedisBroker;
 import io.roomcast.bus.Addresses;
 import io.roomcast.bus.BridgeReply;

@@ -60,8 +60,8 @@ final class Backfill {
   /** rooms being backfilled -> the live messages held back meanwhile. */
   private final Map<String, List<RoomEvent>> held = new HashMap<>();
   /**
-   * The subscription was lost and the sync after it ({@link #run}) has not come yet: whatever finishes meanwhile (a
-   * room's first-member backfill, a check against the stream) keeps its room held, for only the sync knows whether
+   * The subscription was lost and the sync after it ({@link #afterSync}) has not come yet: whatever finishes meanwhile
+   * (a room's first-member backfill, a check against the stream) keeps its room held, for only the sync knows whether
    * Redis lost its data, and a connection that is going to be told so must not be handed messages after the gap first.
    */
   private boolean resubscribing;
@@ -85,21 +85,21 @@ final class Backfill {
     this.local = local;
   }
 
-  /** From now on, live messages of {@code rooms} wait for a backfill ({@link #run}). */
-  void hold(Collection<String> rooms) {
+  /** From now on, live messages of {@code rooms} wait for a backfill ({@link #afterSync}). */
+  void holdLive(Collection<String> rooms) {
     for (String room : rooms) {
       held.putIfAbsent(room, new ArrayList<>());
     }
   }
 
-  /** The subscription was lost: {@code rooms} (those with local members) are held until the sync's {@link #run}. */
-  void lost(Collection<String> rooms) {
+  /** The subscription was lost: {@code rooms} (those with local members) are held until {@link #afterSync}. */
+  void subscriptionLost(Collection<String> rooms) {
     resubscribing = true;
-    hold(rooms);
+    holdLive(rooms);
   }
 
   /** Stops holding {@code room}'s live messages without a backfill: what was held is forwarded (after a sync). */
-  void release(String room) {
+  void stopHolding(String room) {
     List<RoomEvent> waiting = unhold(room);
     if (waiting != null) {
       waiting.forEach(e -> forward(room, e));
@@ -115,11 +115,11 @@ final class Backfill {
    * The sync after a (re)subscription: backfills every held room; with {@code dataLost}, the stored ids mean nothing
    * any more: all resync (the caller says so in one line, not one per room). The number of rooms.
    */
-  int run(boolean dataLost) {
+  int afterSync(boolean dataLost) {
     resubscribing = false;
     List<String> rooms = List.copyOf(held.keySet());
     for (String room : rooms) {
-      room(room, dataLost);
+      backfillRoom(room, dataLost);
     }
     return rooms.size();
   }
@@ -128,7 +128,7 @@ final class Backfill {
    * A room's first local member arrived: a backfill from {@code newest} (read before the subscription was made) will
    * deliver what came before the subscription confirmed; live messages wait for it.
    */
-  void begin(String room, MessageId newest) {
+  void startFrom(String room, MessageId newest) {
     MessageId seen = lastForwarded.get(room);
     if (seen == null || newest.compareTo(seen) > 0) {
       lastForwarded.put(room, newest);
@@ -138,7 +138,7 @@ final class Backfill {
   }
 
   /** Starts forwarding {@code room} from {@code newest} without a backfill (pattern mode: it was heard all along). */
-  void remember(String room, MessageId newest) {
+  void heardFrom(String room, MessageId newest) {
     if (local.test(room) && !lastForwarded.containsKey(room)) {
       // a gap before anything was forwarded replays from the newest message on: it may not have been forwarded yet
       floor.put(room, newest);
@@ -146,7 +146,7 @@ final class Backfill {
   }
 
   /** {@code room} has no local member any more. */
-  void forget(String room) {
+  void roomLeft(String room) {
     lastForwarded.remove(room);
     confirmed.remove(room);
     floor.remove(room);
@@ -161,7 +161,7 @@ final class Backfill {
     forward(room, event);
   }
 
-  void room(String room, boolean dataLost) {
+  void backfillRoom(String room, boolean dataLost) {
     MessageId seen = lastForwarded.get(room);
     MessageId from = seen != null ? seen : floor.get(room);
     // after a data loss even a room this node saw nothing of resyncs: a message the lost store accepted may not have

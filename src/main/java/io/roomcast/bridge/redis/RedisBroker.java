@@ -3,7 +3,6 @@ package io.roomcast.bridge.redis;
 import io.roomcast.bridge.Broker;
 import io.roomcast.bus.Refused;
 import io.roomcast.bridge.RoomEvents;
-import io.roomcast.bridge.RoomExpiry;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.config.RedisMode;
@@ -20,11 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * live in Redis ({@link RedisKeys}), and events reach every node that serves a room through Redis pub/sub. Its parts:
  * {@link RedisOps} (the commands and scripts), {@link Subscriber} (the pub/sub connection), {@link Backfill} (in-order,
  * once-only forwarding and gap filling), {@link LocalPresence} (what this node holds, reconciled with Redis after an
- * outage), {@link Lanes} (per-room order of writes) and, for a cluster, {@link ClusterHealth}.
+ * outage), {@link Lanes} (per-room order of writes), {@link RedisHealth} (whether Redis answers; for a cluster
+ * through {@link ClusterHealth}), {@link Resync} (catching up after the subscription was lost, and Redis' data
+ * epoch), {@link PresenceKeeper} (heartbeat, release of dead nodes, reconciliation) and {@link IdleRooms}.
  *
  * <p>Readiness: the subscription is in place and Redis answered the last health check. While not ready, the bridge
  * refuses requests with {@code unavailable} without touching Redis, so a refused request changed nothing; leaves and
@@ -60,35 +57,14 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   private final LocalPresence local = new LocalPresence();
   private final Lanes lanes;
   private final Backfill backfill;
-  /** room -> when this node last recorded the room's activity (epoch ms), so a busy room costs one write a while. */
-  private final Map<String, Long> touched = new HashMap<>();
-  private final long touchEveryMs;
-
   private Redis commands;
   private Redis subscriberClient;
   private RedisOps ops;
   private Subscriber subscriber;
-  private ClusterHealth health;
-  private boolean answering = true;
-  /** Whether the node caught up after its (re)subscription: data epoch read, gaps being backfilled. */
-  private boolean synced;
-  /** Cluster mode: the clients may hold a stale view of the cluster (an outage happened): make fresh ones. */
-  private boolean stale;
-  /** Admissions sent to Redis and not answered yet. */
-  private int connecting;
-  private boolean stopping;
-  /** A cluster health check is on its way. */
-  private boolean checking;
-  private long pingTimer = -1;
-  /** Health checks failed in a row; {@link #MISSED_CHECKS} of them make the node not ready. */
-  private int missedChecks;
-  private static final int MISSED_CHECKS = 2;
-  private long heartbeatTimer = -1;
-  private long expiryTimer = -1;
-  /** Redis' clock minus this node's, measured by every heartbeat (TIME). */
-  private long redisClockOffsetMs;
-  /** Redis' data epoch as last seen; a new one means Redis lost its data (restart without persistence). */
-  private String epoch;
+  private RedisHealth health;
+  private PresenceKeeper presence;
+  private Resync resync;
+  private IdleRooms idleRooms;
 
   public RedisBroker(Vertx vertx, ChatConfig config, Metrics metrics, RoomEvents events) {
     this.vertx = vertx;
@@ -99,7 +75,6 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     this.keys = new RedisKeys(config.redisPrefix(), config.nodeId(), mode == RedisMode.CLUSTER);
     this.lanes = new Lanes(config.bridgeTimeoutMs());
     this.backfill = new Backfill(events, metrics, (room, id, inclusive) -> ops.read(room, id, inclusive), local::has);
-    this.touchEveryMs = Math.max(100, Math.min(60_000, config.roomIdleExpirySeconds() * 1000L / 20));
   }
 
   @Override
@@ -115,15 +90,26 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
           new Backoff(config.redisReconnectMinMs(), config.redisReconnectMaxMs(),
               bound -> ThreadLocalRandom.current().nextLong(bound + 1)),
           this, metrics, config.redisUnsubscribeGraceSeconds() * 1000L, config.bridgeTimeoutMs(), config.nodeId());
-      if (mode == RedisMode.CLUSTER) {
-        health = new ClusterHealth(vertx, config.redisUrls(), config.redisPingIntervalMs());
-      }
-      pingTimer = vertx.setPeriodic(config.redisPingIntervalMs(), id -> ping());
-      heartbeatTimer = vertx.setPeriodic(Math.max(500, config.presenceTtlSeconds() * 1000L / 3), id -> heartbeat());
-      if (config.roomIdleExpirySeconds() > 0) {
-        expiryTimer = vertx.setPeriodic(RoomExpiry.sweepIntervalMs(config.roomIdleExpirySeconds()),
-            id -> expireRooms());
-      }
+      health = new RedisHealth(vertx, metrics, config.redisPingIntervalMs(), ops::roomCount,
+          mode == RedisMode.CLUSTER ? new ClusterHealth(vertx, config.redisUrls(), config.redisPingIntervalMs()) : null,
+          new RedisHealth.Cluster() {
+            @Override
+            public void fellSilent() {
+              subscriber.reconnect("the cluster does not answer");
+            }
+
+            @Override
+            public void answersAgain(List<String> masters) {
+              openClients(masters);
+              subscriber.connectNow("the cluster answers again");
+            }
+          });
+      presence = new PresenceKeeper(vertx, config, ops, local, lanes, this::ready);
+      resync = new Resync(vertx, config.bridgeTimeoutMs(), ops, subscriber, backfill, presence, local);
+      idleRooms = new IdleRooms(vertx, config, ops, this::ready);
+      health.start();
+      presence.start();
+      idleRooms.start();
       LOG.info("Redis broker, {} mode, at {} (prefix '{}'), connecting", mode.label(), config.redisUrlForLogs(),
           config.redisPrefix());
       // deployed does not mean ready: readiness follows the subscription, which may come later (Redis still down)
@@ -169,13 +155,12 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
    */
   @Override
   public Future<Void> stop() {
-    stopping = true;
-    vertx.cancelTimer(pingTimer);
-    vertx.cancelTimer(heartbeatTimer);
-    vertx.cancelTimer(expiryTimer);
     if (subscriber == null) {
       return Future.succeededFuture();
     }
+    health.stop();
+    presence.stop();
+    idleRooms.stop();
     Promise<Void> lanesDrained = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.bridgeTimeoutMs());
     vertx.setPeriodic(20, t -> {
@@ -191,18 +176,13 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
             config.presenceTtlSeconds()))
         // a node stops cleanly even with Redis gone: its presence then expires on the other nodes
         .otherwiseEmpty()
-        .eventually(() -> {
-          if (health != null) {
-            health.close();
-          }
-          return Future.all(commands.close(), subscriberClient.close()).otherwiseEmpty();
-        })
+        .eventually(() -> Future.all(commands.close(), subscriberClient.close()).otherwiseEmpty())
         .mapEmpty();
   }
 
   @Override
   public boolean ready() {
-    return subscriber != null && subscriber.ready() && answering && synced;
+    return subscriber != null && subscriber.ready() && health.answering() && resync.synced();
   }
 
   // ---- the subscriber's events ----
@@ -213,48 +193,13 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       metrics.redisReconnected();
     }
     RedisOps.preload(commands).onFailure(e -> LOG.debug("script preload failed: {}", e.toString()));
-    sync(0);
-  }
-
-  /**
-   * Catches up after a (re)subscription, before the node calls itself ready: reads Redis' data epoch (a new one means
-   * Redis lost its data), then backfills the rooms' gaps and reconciles this node's presence. A Redis that does not
-   * answer yet is asked again a few times; then the subscription is made anew.
-   */
-  private void sync(int attempt) {
-    String candidate = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
-    ops.epoch(candidate).timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS).onComplete(ar -> {
-      if (!subscriber.ready()) {
-        return;   // lost again meanwhile: the next subscription syncs
-      }
-      if (ar.failed()) {
-        if (attempt < 10) {
-          vertx.setTimer(200, t -> sync(attempt + 1));
-        } else {
-          subscriber.reconnect("Redis does not answer after the subscription (" + ar.cause().getMessage() + ")");
-        }
-        return;
-      }
-      String now = ar.result();
-      boolean lost = epoch != null && !epoch.equals(now);
-      String before = epoch;
-      epoch = now;
-      synced = true;
-      heartbeat();
-      reconcile();
-      int rooms = backfill.run(lost);
-      if (lost) {
-        LOG.warn("Redis lost its data (epoch {} is now {}): the connections of {} rooms with local members are asked "
-            + "to resume", before, now, rooms);
-      }
-    });
+    resync.subscribed();
   }
 
   @Override
   public void onLost(String reason) {
-    synced = false;
     // whatever the rooms with local members receive from now waits for the backfill after the resubscription
-    backfill.lost(local.rooms());
+    resync.lost();
   }
 
   /**
@@ -276,7 +221,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       return;
     }
     if (event.kind() == RoomEvent.Kind.MESSAGE) {
-      long redisNow = System.currentTimeMillis() + redisClockOffsetMs;
+      long redisNow = System.currentTimeMillis() + presence.redisClockOffsetMs();
       if (event.messageId().millis() > redisNow + CLOCK_MARGIN_MS) {
         MALFORMED.info("room {}: a message id from the future ({}); checking the stream", room, event.messageId());
         backfill.forwardDoubtful(room, event);
@@ -335,16 +280,16 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
    */
   private Future<Void> hear(String room) {
     if (!mode.perRoom()) {
-      ops.newest(room).onSuccess(newest -> backfill.remember(room, newest));
+      ops.newest(room).onSuccess(newest -> backfill.heardFrom(room, newest));
       return subscriber.subscribe(room);
     }
-    backfill.hold(List.of(room));
+    backfill.holdLive(List.of(room));
     return ops.newest(room).compose(newest -> subscriber.subscribe(room).map(newest))
         .onSuccess(newest -> {
-          backfill.begin(room, newest);
-          backfill.room(room, false);
+          backfill.startFrom(room, newest);
+          backfill.backfillRoom(room, false);
         })
-        .onFailure(e -> backfill.release(room))   // the joins fail and their sessions leave
+        .onFailure(e -> backfill.stopHolding(room))   // the joins fail and their sessions leave
         .mapEmpty();
   }
 
@@ -372,7 +317,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
           .onFailure(e -> LOG.debug("leave not recorded in Redis yet: {}", e.toString()));
     }
     if (removed.roomEmpty()) {
-      backfill.forget(room);
+      backfill.roomLeft(room);
       subscriber.release(room);
       metrics.localRooms(local.roomCount());
     }
@@ -384,21 +329,8 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     return refused(lanes.run(room, lanes.deadline(arrived), () -> ops.publish(room, user, text, key))
         .onSuccess(id -> {
           metrics.publishLatency(System.nanoTime() - arrived);
-          touch(room);
+          idleRooms.touch(room);
         }));
-  }
-
-  /** Records a room's activity for the idle sweep, at most once per {@code touchEveryMs} per room and node. */
-  private void touch(String room) {
-    if (config.roomIdleExpirySeconds() == 0) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    Long last = touched.get(room);
-    if (last == null || now - last >= touchEveryMs) {
-      touched.put(room, now);
-      ops.touch(room).onFailure(e -> LOG.debug("activity not recorded: {}", e.toString()));
-    }
   }
 
   @Override
@@ -418,13 +350,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
 
   @Override
   public Future<Boolean> connect(String user, int max) {
-    connecting++;
-    return refused(ops.connect(user, max).onComplete(ar -> {
-      connecting--;
-      if (ar.succeeded() && ar.result()) {
-        local.admitted(user);
-      }
-    }));
+    return refused(presence.admit(user, max));
   }
 
   /** Counted here at once; in Redis now, or by the reconciliation after the next (re)subscription. */
@@ -442,171 +368,6 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
         LOG.debug("Redis request failed: {}", e.toString());
       }
       return Future.failedFuture(refusal);
-    });
-  }
-
-  // ---- upkeep ----
-
-  /**
-   * Checks that Redis answers (and refreshes the room count): a frozen Redis makes the node not ready. In cluster
-   * mode every master is checked, and a subscription that lived through an outage is made again on a fresh connection
-   * (a failover moved its shard channels to another node, and what was published meanwhile is only in the streams).
-   */
-  private void ping() {
-    if (health == null) {
-      ops.roomCount().timeout(config.redisPingIntervalMs(), TimeUnit.MILLISECONDS).onComplete(ar -> {
-        if (ar.succeeded()) {
-          metrics.rooms(ar.result());
-        }
-        answered(ar.succeeded(), ar.cause());
-      });
-      return;
-    }
-    if (checking) {
-      return;
-    }
-    checking = true;
-    health.check().onComplete(ar -> {
-      checking = false;
-      if (stopping) {
-        return;
-      }
-      if (ar.succeeded() && stale) {
-        stale = false;
-        LOG.info("the cluster answers again; new clients seeded with its masters {}", ar.result());
-        openClients(ar.result());
-        subscriber.connectNow("the cluster answers again");
-      }
-      if (ar.succeeded()) {
-        ops.roomCount().onSuccess(metrics::rooms);
-      } else if (answering && missedChecks + 1 >= MISSED_CHECKS) {
-        stale = true;
-        subscriber.reconnect("the cluster does not answer");
-      }
-      answered(ar.succeeded(), ar.cause());
-    });
-  }
-
-  /**
-   * Takes a health check's outcome. Two checks in a row must fail before Redis counts as not answering: a single
-   * slow answer on a busy machine is not an outage (a dead connection is noticed at once by its end handler anyway).
-   */
-  private void answered(boolean ok, Throwable cause) {
-    missedChecks = ok ? 0 : missedChecks + 1;
-    if (!ok && missedChecks < MISSED_CHECKS) {
-      return;
-    }
-    if (!ok && answering) {
-      LOG.warn("Redis does not answer ({}): not ready", cause.getMessage());
-    } else if (ok && !answering) {
-      LOG.info("Redis answers again");
-    }
-    answering = ok;
-  }
-
-  /**
-   * Keeps this node's heartbeat alive and releases the presence of nodes whose heartbeat expired (crashed without a
-   * goodbye): each such node is claimed by one node, which releases it.
-   */
-  private void heartbeat() {
-    if (!ready()) {
-      return;
-    }
-    long ttlMs = config.presenceTtlSeconds() * 1000L;
-    long before = System.currentTimeMillis();
-    ops.time().onSuccess(redisMs -> redisClockOffsetMs = redisMs - (before + System.currentTimeMillis()) / 2);
-    ops.heartbeat(ttlMs)
-        .compose(v -> ops.goneNodes())
-        .onSuccess(gone -> {
-          for (String node : gone) {
-            if (node.equals(config.nodeId())) {
-              continue;
-            }
-            ops.claimRelease(node, ttlMs).compose(mine -> mine ? ops.release(node) : Future.succeededFuture(-1))
-                .onSuccess(n -> {
-                  if (n >= 0) {
-                    LOG.info("released {} presence entries of node {}, whose heartbeat expired", n, node);
-                  }
-                })
-                .onFailure(e -> LOG.debug("release of node {} failed: {}", node, e.toString()));
-          }
-        })
-        .onFailure(e -> LOG.debug("heartbeat failed: {}", e.toString()));
-  }
-
-  /** Deletes rooms idle for {@code roomIdleExpirySeconds}: every node runs the (idempotent) sweep. */
-  private void expireRooms() {
-    if (!ready()) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    touched.values().removeIf(t -> now - t >= touchEveryMs);
-    ops.expireIdle(now - config.roomIdleExpirySeconds() * 1000L, 100)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("deleted {} rooms that stayed empty and silent for {} s", n, config.roomIdleExpirySeconds());
-          }
-        })
-        .onFailure(e -> LOG.debug("room expiry sweep failed: {}", e.toString()));
-  }
-
-  /**
-   * Makes this node's presence in Redis match the connections it holds: adds what Redis lost (a restart without
-   * persistence) and removes what was left behind (leaves that could not reach Redis); the same for its connection
-   * counts.
-   */
-  private void reconcile() {
-    String me = config.nodeId();
-    ops.presenceIndex(me).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warn("presence reconciliation failed: {}", ar.cause().toString());
-        return;
-      }
-      Set<String> inRedis = new HashSet<>(ar.result());
-      int added = 0;
-      int removed = 0;
-      for (String field : local.fields()) {
-        if (!inRedis.remove(field)) {
-          int space = field.indexOf(' ');
-          String room = field.substring(0, space);
-          String user = field.substring(space + 1);
-          lanes.run(room, Lanes.NO_DEADLINE, () -> ops.join(room, user, null))
-              .onFailure(e -> LOG.debug("presence of {} not restored: {}", field, e.toString()));
-          added++;
-        }
-      }
-      for (String field : inRedis) {
-        int space = field.indexOf(' ');
-        if (space > 0) {
-          String room = field.substring(0, space);
-          String user = field.substring(space + 1);
-          lanes.run(room, Lanes.NO_DEADLINE, () -> ops.leave(me, room, user))
-              .onFailure(e -> LOG.debug("presence of {} not removed: {}", field, e.toString()));
-          removed++;
-        }
-      }
-      if (added + removed > 0) {
-        LOG.info("presence reconciled with Redis: {} entries restored, {} removed", added, removed);
-      }
-    });
-    correctConnections(0);
-  }
-
-  /**
-   * Sets this node's connection counts in Redis to the connections it holds, once no admission is on its way (one in
-   * flight may be counted in Redis and not yet here).
-   */
-  private void correctConnections(int attempt) {
-    if (connecting > 0 && attempt < 50) {
-      vertx.setTimer(20, t -> correctConnections(attempt + 1));
-      return;
-    }
-    ops.correctConnections(local.connections()).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warn("connection counts not reconciled: {}", ar.cause().toString());
-      } else if (ar.result() > 0) {
-        LOG.info("connection counts reconciled with Redis: {} users corrected", ar.result());
-      }
     });
   }
 }

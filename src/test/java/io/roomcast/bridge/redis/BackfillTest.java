@@ -40,7 +40,7 @@ class BackfillTest {
   @DisplayName("pattern mode: the newest id read when a room got its first local member does not swallow that "
       + "message's own copy, still on its way through the subscription (the loss checker caught it)")
   void rememberedNewestIsStillForwarded() {
-    backfill.remember("r", MessageId.parse("1000-3"));
+    backfill.heardFrom("r", MessageId.parse("1000-3"));
     backfill.forward("r", message("1000-3"));
     backfill.forward("r", message("1000-4"));
     backfill.forward("r", message("1000-4"));
@@ -50,14 +50,14 @@ class BackfillTest {
   @Test
   @DisplayName("a gap before anything was forwarded replays from the remembered newest id, that id included")
   void gapBeforeAnythingForwardedReplaysTheNewest() {
-    backfill.remember("r", MessageId.parse("1000-0"));
-    backfill.hold(List.of("r"));
-    backfill.run(false);
+    backfill.heardFrom("r", MessageId.parse("1000-0"));
+    backfill.holdLive(List.of("r"));
+    backfill.afterSync(false);
     assertThat(replayedFrom).containsExactly("1000-0+");
-    backfill.remember("q", MessageId.parse("1000-7"));
+    backfill.heardFrom("q", MessageId.parse("1000-7"));
     backfill.forward("q", message("1000-9"));
-    backfill.hold(List.of("q"));
-    backfill.run(false);
+    backfill.holdLive(List.of("q"));
+    backfill.afterSync(false);
     assertThat(replayedFrom).as("once something was forwarded, after it").endsWith("1000-9");
   }
 
@@ -77,10 +77,10 @@ class BackfillTest {
       replayedFrom.add(from.toString());
       return Future.succeededFuture(List.of());
     }, room -> true);
-    b.remember("quiet", MessageId.parse("0-0"));
-    b.remember("old", MessageId.parse("1000-3"));
-    b.hold(List.of("quiet", "old"));
-    assertThat(b.run(true)).isEqualTo(2);
+    b.heardFrom("quiet", MessageId.parse("0-0"));
+    b.heardFrom("old", MessageId.parse("1000-3"));
+    b.holdLive(List.of("quiet", "old"));
+    assertThat(b.afterSync(true)).isEqualTo(2);
     assertThat(resynced).containsExactlyInAnyOrder("quiet:RESYNC", "old:RESYNC");
     assertThat(replayedFrom).isEmpty();
   }
@@ -186,14 +186,14 @@ class BackfillTest {
     OverStream s = new OverStream(List.of("1000-0", "1000-1"));
     s.backfill.forward("r", message("1000-0"));
     // rooms mode: the room's first local member arrives; its backfill is on its way when the subscription is lost
-    s.backfill.hold(List.of("r"));
-    s.backfill.begin("r", MessageId.parse("1000-0"));
-    s.backfill.room("r", false);
-    s.backfill.lost(List.of("r"));
+    s.backfill.holdLive(List.of("r"));
+    s.backfill.startFrom("r", MessageId.parse("1000-0"));
+    s.backfill.backfillRoom("r", false);
+    s.backfill.subscriptionLost(List.of("r"));
     s.answer();
     s.backfill.forward("r", message("2000-0"));   // after Redis came back empty, from a node that synced first
     assertThat(s.out).as("nothing until the sync").containsExactly("1000-0");
-    s.backfill.run(true);
+    s.backfill.afterSync(true);
     assertThat(s.out).containsExactly("1000-0", "RESYNC", "2000-0");
   }
 
@@ -202,12 +202,12 @@ class BackfillTest {
   void releaseWaitsForTheSync() {
     OverStream s = new OverStream(List.of());
     s.backfill.forward("q", message("1000-0"));
-    s.backfill.hold(List.of("q"));
-    s.backfill.lost(List.of("q"));
-    s.backfill.release("q");
+    s.backfill.holdLive(List.of("q"));
+    s.backfill.subscriptionLost(List.of("q"));
+    s.backfill.stopHolding("q");
     s.backfill.forward("q", message("2000-0"));
     assertThat(s.out).containsExactly("1000-0");
-    s.backfill.run(true);
+    s.backfill.afterSync(true);
     assertThat(s.out).containsExactly("1000-0", "RESYNC", "2000-0");
   }
 }

@@ -1,4 +1,4 @@
-package io.roomcast.bridge;
+package io.roomcast.bridge.memory;
 
 import java.util.HashMap;
 import java.util.Iterator;

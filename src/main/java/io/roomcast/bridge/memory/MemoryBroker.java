@@ -1,4 +1,8 @@
-package io.roomcast.bridge;
+package io.roomcast.bridge.memory;
+
+import io.roomcast.bridge.Broker;
+import io.roomcast.bridge.RoomEvents;
+import io.roomcast.bridge.RoomExpiry;
 
 import io.roomcast.bus.Refusal;
 import io.roomcast.bus.RoomEvent;
