@@ -12,7 +12,7 @@ import io.roomcast.bus.LocalCodec;
 import io.roomcast.config.ChatConfig;
 import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
-import io.roomcast.config.Setting;
+import io.roomcast.config.LiveConfig;
 import io.roomcast.gateway.ChatGatewayVerticle;
 import io.roomcast.http.ManagementVerticle;
 import io.roomcast.ops.Logging;
@@ -24,7 +24,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -35,7 +34,6 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,38 +154,22 @@ public final class ChatServer {
    * and the current settings stay.
    */
   public static void watchConfig(Node node, Map<String, String> env) {
-    String path = env.get(Setting.CONFIG_FILE_ENV);
-    if (path == null || path.isBlank()) {
-      return;
-    }
-    Vertx vertx = node.vertx();
-    AtomicReference<Buffer> seen = new AtomicReference<>();
-    AtomicReference<ChatConfig> current = new AtomicReference<>(node.config());
-    vertx.fileSystem().readFile(path).onSuccess(seen::set);
-    vertx.setPeriodic(node.config().configScanSeconds() * 1000L, timer -> vertx.fileSystem().readFile(path)
-        .onSuccess(content -> {
-          if (content.equals(seen.get())) {
-            return;
-          }
-          seen.set(content);
-          ConfigLoader.load(vertx, env).onComplete(ar -> {
-            if (ar.failed()) {
-              node.metrics().configReloaded(false);
-              LOG.warn("config file change rejected ({}); keeping the current settings", ar.cause().getMessage());
-              return;
-            }
-            ChatConfig before = current.get();
-            ChatConfig applied = before.withLiveSettingsOf(ar.result());
-            List<String> live = before.differences(applied);
-            List<String> later = applied.differences(ar.result());
-            current.set(applied);
-            node.state().configure(applied);
-            Logging.setLevel(applied.logLevel());
-            vertx.eventBus().publish(Addresses.CONFIG, new ConfigUpdate(applied));
-            node.metrics().configReloaded(true);
-            LOG.info("config file changed: applied {}; needs a restart to take effect: {}", live, later);
-          });
-        }));
+    LiveConfig.watch(node.vertx(), node.config(), env, new LiveConfig.Listener() {
+      @Override
+      public void applied(ChatConfig applied, List<String> live, List<String> later) {
+        node.state().configure(applied);
+        Logging.setLevel(applied.logLevel());
+        node.vertx().eventBus().publish(Addresses.CONFIG, new ConfigUpdate(applied));
+        node.metrics().configReloaded(true);
+        LOG.info("config file changed: applied {}; needs a restart to take effect: {}", live, later);
+      }
+
+      @Override
+      public void rejected(String reason) {
+        node.metrics().configReloaded(false);
+        LOG.warn("config file change rejected ({}); keeping the current settings", reason);
+      }
+    });
   }
 
   /**

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * The node's settings, validated once at start-up. Each component is named after its {@link Setting}'s key; units are
- * in the names; the README's configuration table says what each one does.
+ * in the names; {@link Setting} declares each one and docs/configuration.md says what it does.
  *
  * @param port HTTP port; 0 picks a free port (shared by all gateway instances)
  * @param managementPort port of the health and metrics routes: -1 serves them on {@code port}, 0 on a free port

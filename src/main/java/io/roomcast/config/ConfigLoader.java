@@ -72,7 +72,7 @@ public final class ConfigLoader {
         String nearest = known.stream().min(Comparator.comparingInt(k -> distance(name, k))).orElseThrow();
         boolean close = distance(name, nearest) <= Math.max(2, name.length() / 4);
         throw new ConfigException("unknown environment variable " + name + ": it names no setting"
-            + (close ? "; did you mean " + nearest + "?" : " (the README's configuration table lists them)"));
+            + (close ? "; did you mean " + nearest + "?" : " (docs/configuration.md lists them)"));
       }
     }
   }

@@ -2,6 +2,7 @@ package io.roomcast.gateway;
 
 import io.roomcast.config.ChatConfig;
 import io.roomcast.gateway.wire.MessageAssembler;
+import io.roomcast.ops.TokenBucket;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;

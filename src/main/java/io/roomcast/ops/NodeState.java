@@ -14,12 +14,12 @@ public final class NodeState {
 
   private volatile ChatConfig config;
   private volatile boolean draining;
-  private double upgradeTokens;
-  private long lastRefill = System.nanoTime();
+  /** The node's upgrades: a bucket of one second's worth, refilled continuously. Guarded by this. */
+  private final TokenBucket upgrades;
 
   public NodeState(ChatConfig config) {
     this.config = config;
-    this.upgradeTokens = config.maxUpgradesPerSecond();
+    this.upgrades = new TokenBucket(config.maxUpgradesPerSecond(), config.maxUpgradesPerSecond(), System.nanoTime());
   }
 
   /** The settings in force (live settings included). */
@@ -52,14 +52,8 @@ public final class NodeState {
       return false;
     }
     synchronized (this) {
-      int perSecond = c.maxUpgradesPerSecond();
-      upgradeTokens = Math.min(perSecond, upgradeTokens + (now - lastRefill) * perSecond / 1e9);
-      lastRefill = now;
-      if (upgradeTokens >= 1) {
-        upgradeTokens -= 1;
-        return true;
-      }
-      return false;
+      upgrades.reconfigure(c.maxUpgradesPerSecond(), c.maxUpgradesPerSecond());
+      return upgrades.tryTake(now);
     }
   }
 
@@ -71,10 +65,9 @@ public final class NodeState {
 
   /** Forgets the rate-limit state of addresses that have been quiet long enough to start afresh. */
   public void sweep() {
-    ChatConfig c = config;
     long now = System.nanoTime();
-    upgradesByIp.sweep(c.maxUpgradesPerIpPerSecond(), now);
-    apiCallsByIp.sweep(c.apiRatePerSecond(), now);
+    upgradesByIp.sweep(now);
+    apiCallsByIp.sweep(now);
   }
 
   /** Counts a connection of {@code ip}, unless it holds {@code max} already. */

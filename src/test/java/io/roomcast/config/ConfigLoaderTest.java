@@ -118,7 +118,7 @@ class ConfigLoaderTest {
         Arguments.of("CHAT_MAX_TEXT_LENGHT", "did you mean CHAT_MAX_TEXT_LENGTH?"),
         Arguments.of("CHAT_REDIS_MOD", "did you mean CHAT_REDIS_MODE?"),
         Arguments.of("CHAT_CONFIG_FLIE", "did you mean CHAT_CONFIG_FILE?"),
-        Arguments.of("CHAT_SOMETHING_ELSE_ENTIRELY", "the README's configuration table lists them"));
+        Arguments.of("CHAT_SOMETHING_ELSE_ENTIRELY", "docs/configuration.md lists them"));
   }
 
   @ParameterizedTest(name = "{0}")

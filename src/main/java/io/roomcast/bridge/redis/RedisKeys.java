@@ -1,7 +1,7 @@
 package io.roomcast.bridge.redis;
 
 /**
- * The Redis layout (README, "Redis layout"), under a configurable prefix (default {@code chat}):
+ * The Redis layout (docs/redis.md, "Channels and keys"), under a configurable prefix (default {@code chat}):
  *
  * <pre>
  * channels  {p}:room:{room}:msg       a room's message events (published by publish.lua)

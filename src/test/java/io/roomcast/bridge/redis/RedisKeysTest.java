@@ -91,25 +91,25 @@ class RedisKeysTest {
   }
 
   @Test
-  @DisplayName("the README's Redis table lists every key and channel the code uses, and nothing else")
+  @DisplayName("docs/redis.md's table lists every key and channel the code uses, and nothing else")
   void readmeListsTheLayout() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Files.readString(Path.of("docs/redis.md"));
     Set<String> names = layout("chat");
     for (String name : names) {
-      assertThat(readme).as("README names %s", name).contains("| `" + name + "` |");
+      assertThat(readme).as("docs/redis.md names %s", name).contains("| `" + name + "` |");
     }
     Matcher rows = Pattern.compile("(?m)^\\| `(chat:[^`]*)` \\|").matcher(readme);
     Set<String> documented = new TreeSet<>();
     while (rows.find()) {
       documented.add(rows.group(1));
     }
-    assertThat(documented).as("every row of the README's Redis table is a name the code uses").isEqualTo(names);
+    assertThat(documented).as("every row of docs/redis.md's table is a name the code uses").isEqualTo(names);
   }
 
   @Test
-  @DisplayName("the README describes every Lua script, and every script it describes exists")
+  @DisplayName("docs/redis.md describes every Lua script, and every script it describes exists")
   void readmeListsTheScripts() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Files.readString(Path.of("docs/redis.md"));
     Set<String> scripts = new TreeSet<>();
     try (Stream<Path> files = Files.list(Path.of("src/main/resources/io/roomcast/bridge/redis"))) {
       files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".lua")).forEach(scripts::add);

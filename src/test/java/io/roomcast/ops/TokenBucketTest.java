@@ -1,4 +1,4 @@
-package io.roomcast.gateway;
+package io.roomcast.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
