@@ -1,9 +1,0 @@
-package io.roomcast.it;
-
-/** The broker contract in pattern mode: each node PSUBSCRIBEs every room. */
-class PatternBrokerIT extends StandaloneBrokerContract {
-  @Override
-  protected String mode() {
-    return "pattern";
-  }
-}

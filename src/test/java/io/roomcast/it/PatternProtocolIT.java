@@ -1,9 +1,0 @@
-package io.roomcast.it;
-
-/** The protocol contract on two nodes sharing one Redis in pattern mode. */
-class PatternProtocolIT extends TwoNodeProtocolContract {
-  @Override
-  protected String mode() {
-    return "pattern";
-  }
-}
