@@ -28,4 +28,4 @@ for r in $(seq 1 "$repeats"); do
   done
 done
 labels=(); for spec in "$@"; do labels+=("${spec%%=*}"); done
-java -cp target/chat-server.jar io.roomcast.bench.BenchReport --compare "$OUT" "$system" "$deliveries" "${labels[@]}"
+java -cp tools/target/roomcast-tools.jar io.roomcast.bench.BenchReport --compare "$OUT" "$system" "$deliveries" "${labels[@]}"

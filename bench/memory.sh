@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/chat-server.jar
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+# the load generator and the reports: the tools jar (not part of the server), built from this tree when missing
+TOOLS=tools/target/roomcast-tools.jar
+[ -f "$TOOLS" ] || ./mvnw -B -q -f tools/pom.xml package
 CONNS=${CONNS:-4000}
 ROOMS=${ROOMS:-40}
 SERVER_JAR=${JAR_OVERRIDE:-$JAR}
@@ -23,14 +26,14 @@ trap 'kill $server $gen 2>/dev/null || true' EXIT
 for _ in $(seq 1 200); do { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && { exec 3>&-; break; }; sleep 0.1; done
 histogram() { jcmd "$server" GC.class_histogram > "$1"; }
 # a first connection and join warm up the code paths, so class loading is not counted per connection
-java -jar "$JAR" bench --url "ws://127.0.0.1:$port/ws" --conns "$ROOMS" --rooms "$ROOMS" --rate 0.001 --duration 1 \
+java -jar "$TOOLS" bench --url "ws://127.0.0.1:$port/ws" --conns "$ROOMS" --rooms "$ROOMS" --rate 0.001 --duration 1 \
   --warmup 0 --drain 1 > "$OUT/warmup.txt" 2>&1 || true
 histogram "$OUT/before.txt"
-java -jar "$JAR" bench --url "ws://127.0.0.1:$port/ws" --conns "$CONNS" --rooms "$ROOMS" --rate 0.0001 --duration 600 \
+java -jar "$TOOLS" bench --url "ws://127.0.0.1:$port/ws" --conns "$CONNS" --rooms "$ROOMS" --rate 0.0001 --duration 600 \
   --warmup 0 > "$OUT/generator.txt" 2>&1 &
 gen=$!
 for _ in $(seq 1 600); do grep -q "connected and joined" "$OUT/generator.txt" 2>/dev/null && break; sleep 0.2; done
 sleep 2
 histogram "$OUT/after.txt"
 kill $gen 2>/dev/null || true
-java -cp "$JAR" io.roomcast.bench.HeapReport "$OUT/before.txt" "$OUT/after.txt" "$CONNS"
+java -cp "$TOOLS" io.roomcast.bench.HeapReport "$OUT/before.txt" "$OUT/after.txt" "$CONNS"

@@ -20,6 +20,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/chat-server.jar
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+# the load generator and the reports: the tools jar (not part of the server), built from this tree when missing
+TOOLS=tools/target/roomcast-tools.jar
+[ -f "$TOOLS" ] || ./mvnw -B -q -f tools/pom.xml package
 # the generator always comes from this tree; the servers may come from another build (bench/compare.sh)
 SERVER_JAR=${JAR_OVERRIDE:-$JAR}
 
@@ -116,7 +119,7 @@ measure() {  # system deliveries_per_second warmup_seconds result_file (without 
   local rate; rate=$(awk -v d="$deliveries" -v c="$CONNS" -v r="$ROOMS" 'BEGIN { printf "%.4f", d / (c * (c / r)) }')
   echo "== $system at $deliveries deliveries/s ($rate messages/s per connection)"
   # shellcheck disable=SC2086
-  $GEN_CPUS java -jar "$JAR" bench --url "${URLS[$system]}" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \
+  $GEN_CPUS java -jar "$TOOLS" bench --url "${URLS[$system]}" --conns "$CONNS" --rooms "$ROOMS" --rate "$rate" \
     --duration "$DURATION" --warmup "$warmup" --size "$SIZE" --cpu-pids "${CPU_PIDS[$system]}" \
     ${REDIS_PIDS[$system]} --label "$system@$deliveries" --out "$result.json" > "$result.txt" 2>&1 || true
   tail -n 12 "$result.txt"
@@ -140,7 +143,7 @@ if [ "$ALTERNATE" -gt 0 ]; then
   done
   cleanup
   # shellcheck disable=SC2086
-  java -cp "$JAR" io.roomcast.bench.BenchReport --compare "$OUT" run "$deliveries" $SYSTEMS
+  java -cp "$TOOLS" io.roomcast.bench.BenchReport --compare "$OUT" run "$deliveries" $SYSTEMS
   exit 0
 fi
 
@@ -159,4 +162,4 @@ if [ "$SATURATE" = "1" ]; then
   done
 fi
 
-java -cp "$JAR" io.roomcast.bench.BenchReport "$OUT"
+java -cp "$TOOLS" io.roomcast.bench.BenchReport "$OUT"

@@ -13,6 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/chat-server.jar
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+# the load generator and the reports: the tools jar (not part of the server), built from this tree when missing
+TOOLS=tools/target/roomcast-tools.jar
+[ -f "$TOOLS" ] || ./mvnw -B -q -f tools/pom.xml package
 NODES=${NODES:-4}
 CONNS=${CONNS:-800}
 ROOMS=${ROOMS:-200}
@@ -105,7 +108,7 @@ run() {  # mode spread
     node_ports="$node_ports $port"
   done
   echo "== $mode mode, rooms on $spread of $NODES nodes"
-  java -jar "$JAR" bench --url "$urls" --conns "$CONNS" --rooms "$ROOMS" --rate "$RATE" --spread "$spread" \
+  java -jar "$TOOLS" bench --url "$urls" --conns "$CONNS" --rooms "$ROOMS" --rate "$RATE" --spread "$spread" \
     --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE" --cpu-pids "$node_pids" --redis-pids "$redis_pids" \
     --label "$mode/spread-$spread" --out "$OUT/$mode-$spread.json" > "$OUT/$mode-$spread.txt" 2>&1 || true
   tail -n 16 "$OUT/$mode-$spread.txt"
@@ -119,4 +122,4 @@ for spread in $SPREADS; do
   done
 done
 
-java -cp "$JAR" io.roomcast.bench.BenchReport --scaling "$OUT"
+java -cp "$TOOLS" io.roomcast.bench.BenchReport --scaling "$OUT"

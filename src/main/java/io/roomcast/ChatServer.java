@@ -1,7 +1,6 @@
 package io.roomcast;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.roomcast.bench.LoadGenerator;
 import io.roomcast.bridge.BridgeVerticle;
 import io.roomcast.bridge.memory.MemoryBroker;
 import io.roomcast.bridge.redis.RedisBroker;
@@ -55,10 +54,6 @@ public final class ChatServer {
       NodeState state, Metrics metrics) {}
 
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("bench")) {
-      LoadGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
     Vertx vertx = newVertx(REGISTRY);
     Node node;
     try {

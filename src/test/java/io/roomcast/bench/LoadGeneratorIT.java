@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.JarNode;
+import io.roomcast.support.ToolsJar;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -117,13 +118,13 @@ class LoadGeneratorIT {
   }
 
   @Test
-  @DisplayName("smoke: `java -jar chat-server.jar bench` against a real node delivers everything and writes its result")
+  @DisplayName("smoke: `java -jar roomcast-tools.jar bench` against a real node delivers everything and writes its result")
   void smokeRun() throws Exception {
     try (JarNode node = JarNode.start(dir.resolve("node"), Map.of("CHAT_MAX_CONNECTIONS_PER_IP", "1000",
         "CHAT_MAX_UPGRADES_PER_IP_PER_SECOND", "1000", "CHAT_ROOM_CREATE_QUOTA", "1000"))) {
       Path out = dir.resolve("result.json");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-jar", JarNode.jar().toAbsolutePath().toString(), "bench",
+      Process p = new ProcessBuilder(java, "-jar", ToolsJar.jar().toAbsolutePath().toString(), "bench",
           "--url", "ws://127.0.0.1:" + node.port() + "/ws", "--conns", "20", "--rooms", "2", "--rate", "2",
           "--duration", "2", "--warmup", "1", "--cpu-pids", String.valueOf(node.process().pid()),
           "--out", out.toString())

@@ -1,11 +1,11 @@
 package io.roomcast.it.faults;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.Http;
 import io.roomcast.support.JarNode;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.RawWebSocket;
 import io.roomcast.support.Sockets;
 import io.roomcast.support.TestNode;

@@ -1,9 +1,9 @@
 package io.roomcast.it.http;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Http;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;

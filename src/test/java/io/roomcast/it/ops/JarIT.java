@@ -1,10 +1,10 @@
 package io.roomcast.it.ops;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Http;
 import io.roomcast.support.JarNode;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -96,6 +96,18 @@ class JarIT extends NodeTest {
         assertThat(json.getString("ts")).isNotBlank();
       }
       assertThat(lines).anyMatch(l -> l.contains("listening on"));
+    }
+  }
+
+  @Test
+  @DisplayName("the server jar carries the server only: no load generator, token tool or test helper")
+  void jarHoldsNoTools() throws Exception {
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(JarNode.jar().toFile())) {
+      List<String> ours = zip.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith("io/roomcast/"))
+          .toList();
+      assertThat(ours).as("the server's own classes").anyMatch(n -> n.equals("io/roomcast/ChatServer.class"));
+      assertThat(ours).noneMatch(n -> n.startsWith("io/roomcast/bench/") || n.startsWith("io/roomcast/tools/")
+          || n.contains("TokenTool") || n.equals("io/roomcast/bridge/redis/Slot.class"));
     }
   }
 }

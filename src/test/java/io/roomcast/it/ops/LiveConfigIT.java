@@ -1,10 +1,10 @@
 package io.roomcast.it.ops;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.JarNode;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.WsClient;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;

@@ -1,11 +1,11 @@
 package io.roomcast.it.rooms;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.bus.BridgeCall;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.support.Await;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;

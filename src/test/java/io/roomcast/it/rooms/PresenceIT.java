@@ -1,8 +1,8 @@
 package io.roomcast.it.rooms;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonObject;

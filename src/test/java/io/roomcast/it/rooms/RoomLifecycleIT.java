@@ -1,10 +1,10 @@
 package io.roomcast.it.rooms;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Await;
 import io.roomcast.support.Http;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.RedisServer;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;

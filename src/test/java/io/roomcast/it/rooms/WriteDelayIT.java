@@ -1,9 +1,9 @@
 package io.roomcast.it.rooms;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Http;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

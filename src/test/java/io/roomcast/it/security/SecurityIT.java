@@ -1,9 +1,9 @@
 package io.roomcast.it.security;
 
-import io.roomcast.support.NodeTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roomcast.support.Http;
+import io.roomcast.support.NodeTest;
 import io.roomcast.support.TestNode;
 import io.roomcast.support.Tokens;
 import io.roomcast.support.WsClient;
@@ -208,7 +208,7 @@ class SecurityIT extends NodeTest {
   @DisplayName("the README's token tool mints a token the node accepts")
   void tokenTool() {
     node = TestNode.start(Map.of("CHAT_JWT_SECRET", SECRET));
-    String token = io.roomcast.TokenTool.mint(vertx, SECRET, "frank", 60, new JsonArray().add("team-*"));
+    String token = io.roomcast.tools.TokenTool.mint(vertx, SECRET, "frank", 60, new JsonArray().add("team-*"));
     try (WsClient c = WsClient.connect(client, node.port(), "/ws?token=" + token, Map.of())) {
       assertThat(c.user()).isEqualTo("frank");
       c.join("team-x");

@@ -1,4 +1,4 @@
-package io.roomcast;
+package io.roomcast.tools;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -10,7 +10,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
  * Mints an HS256 token for local runs and tests of JWT mode:
- * {@code java -cp target/chat-server.jar io.roomcast.TokenTool SECRET USER [SECONDS] [ROOM-PATTERN...]}.
+ * {@code java -jar tools/target/roomcast-tools.jar token SECRET USER [SECONDS] [ROOM-PATTERN...]}.
  * Production tokens come from the identity provider.
  */
 public final class TokenTool {
@@ -18,7 +18,7 @@ public final class TokenTool {
 
   public static void main(String[] args) {
     if (args.length < 2) {
-      System.err.println("usage: TokenTool SECRET USER [SECONDS] [ROOM-PATTERN...]");
+      System.err.println("usage: token SECRET USER [SECONDS] [ROOM-PATTERN...]");
       System.exit(2);
     }
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 3600;
