@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * it word for word, and both clients (the JVM client and roomcast.js) reconnect by it.
  */
 class CloseCodeTest {
-  private static final Path JAVA_CLIENT =
-      Path.of("clients/java/src/main/java/io/roomcast/client/RoomcastClient.java");
+  private static final Path JAVA_CLIENT = Path.of("clients/java/src/main/java/io/roomcast/client/RoomcastClient.java");
+  /** Where the JVM client keeps its reconnect rules. */
+  private static final Path JAVA_RECONNECTS = Path.of("clients/java/src/main/java/io/roomcast/client/Reconnects.java");
   private static final Path JS_CLIENT = Path.of("src/main/resources/webroot/roomcast.js");
 
   private static Set<Integer> codes(CloseCode.Reconnect policy) {
@@ -75,7 +76,7 @@ class CloseCodeTest {
   @Test
   @DisplayName("the JVM client reconnects at once, stops, renews its token and pauses on the codes CloseCode says")
   void javaClientFollowsThePolicy() throws IOException {
-    String src = Files.readString(JAVA_CLIENT);
+    String src = Files.readString(JAVA_CLIENT) + Files.readString(JAVA_RECONNECTS);
     assertThat(numbers(group(src, "Set<Integer> AT_ONCE = new HashSet<>\\(java.util.Arrays.asList\\(([\\d, ]+)\\)\\)")))
         .isEqualTo(codes(CloseCode.Reconnect.AT_ONCE));
     Map<Integer, String> stop = new TreeMap<>();

@@ -1,23 +1,22 @@
 package io.roomcast.client;
 
-import com.google.gson.JsonArray;
+import static io.roomcast.client.Frames.asRoomcast;
+import static io.roomcast.client.Frames.bool;
+import static io.roomcast.client.Frames.frame;
+import static io.roomcast.client.Frames.message;
+import static io.roomcast.client.Frames.str;
+import static io.roomcast.client.Frames.strings;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -27,7 +26,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -65,18 +63,6 @@ import okhttp3.WebSocketListener;
 public final class RoomcastClient implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RoomcastClient.class.getName());
   private static final AtomicInteger CLIENTS = new AtomicInteger();
-  /** Close codes after which the client reconnects at once: a restart, a drain, a slow-consumer close. */
-  private static final Set<Integer> AT_ONCE = new HashSet<>(java.util.Arrays.asList(1001, 1012, 4008));
-  /** Close codes reconnecting would not fix: the client sent what the server cannot take. */
-  private static final Map<Integer, String> STOP = new HashMap<>();
-
-  static {
-    STOP.put(1009, "too_large");
-    STOP.put(1007, "invalid_data");
-    STOP.put(1002, "protocol_error");
-  }
-  private static final int RECENT_IDS = 256;
-
   private final Builder options;
   private final OkHttpClient http;
   private final boolean ownHttp;
@@ -102,16 +88,13 @@ public final class RoomcastClient implements AutoCloseable {
   private int attempt;
   private ScheduledFuture<?> reconnectTimer;
   private ScheduledFuture<?> heartbeat;
-  private int nextRef = 1;
-  private final Map<String, Pending> pending = new HashMap<>();
-  /** Joined rooms (rejoined after a reconnect) and the last message id seen in each. */
-  private final Map<String, RoomState> rooms = new LinkedHashMap<>();
+  /** Requests waiting for their reply, by ref. */
+  private final Requests requests;
+  /** Joined rooms (rejoined after a reconnect) and where to resume each. */
+  private final Map<String, RoomPosition> rooms = new LinkedHashMap<>();
   /** Sends not acknowledged yet, in the order they were made: retried with their key until stored or refused. */
-  private final Map<String, PendingSend> sends = new LinkedHashMap<>();
-  /** After a rate_limited, unavailable or timeout: sends go one at a time, spaced by a backoff, until the queue drains. */
-  private boolean paced;
-  private int sendFailures;
-  private ScheduledFuture<?> sendRetry;
+  private final SendQueue sends;
+  private final Reconnects reconnects;
   private final List<CompletableFuture<Welcome>> connectWaiters = new ArrayList<>();
   private boolean closed;
 
@@ -130,6 +113,24 @@ public final class RoomcastClient implements AutoCloseable {
         : Executors.newSingleThreadExecutor(r -> daemon(r, "roomcast-callbacks-" + id));
     this.callbacks = new SerialExecutor(b.callbackExecutor != null ? b.callbackExecutor : ownCallbackThread);
     this.buffered = new Semaphore(b.maxBufferedFrames);
+    this.requests = new Requests(loop);
+    this.reconnects = new Reconnects(b.minBackoff, b.maxBackoff, b.rateLimitedBackoff);
+    this.sends = new SendQueue(loop, b.requestTimeout, new SendQueue.Link() {
+      @Override
+      public boolean mayTransmit() {
+        return ws != null && welcomed && resumed;
+      }
+
+      @Override
+      public CompletableFuture<JsonObject> request(JsonObject frame, Duration timeout) {
+        return rawRequest(frame, timeout);
+      }
+
+      @Override
+      public <T> void settle(CompletableFuture<T> f, T value, Throwable error) {
+        RoomcastClient.this.settle(f, value, error);
+      }
+    });
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -199,7 +200,7 @@ public final class RoomcastClient implements AutoCloseable {
       frame.addProperty("since", since);
     }
     return request(frame, reply -> {
-      RoomState r = rooms.computeIfAbsent(room, k -> new RoomState());
+      RoomPosition r = rooms.computeIfAbsent(room, k -> new RoomPosition());
       String last = str(reply, "last");
       if (last != null) {
         r.last = last;
@@ -234,11 +235,7 @@ public final class RoomcastClient implements AutoCloseable {
         settle(done, null, new RoomcastException("offline", "not connected"));
         return;
       }
-      PendingSend s = new PendingSend(UUID.randomUUID().toString(), room, text, done);
-      sends.put(s.key, s);
-      if (mayTransmit() && !paced && sendRetry == null) {
-        transmit(s);
-      }
+      sends.add(room, text, done);
     });
     return done;
   }
@@ -308,7 +305,7 @@ public final class RoomcastClient implements AutoCloseable {
       WebSocket w = ws;
       welcomed = false;
       resumed = false;
-      drop(new RoomcastException("closed", "paused"));
+      requests.drop(new RoomcastException("closed", "paused"));
       if (w != null) {
         w.close(1000, "paused");
       }
@@ -340,8 +337,8 @@ public final class RoomcastClient implements AutoCloseable {
         cancelTimers();
         WebSocket w = ws;
         RoomcastException gone = new RoomcastException("closed", "client closed");
-        drop(gone);
-        failSends(gone);
+        requests.drop(gone);
+        sends.failAll(gone);
         connectWaiters.forEach(f -> settle(f, null, gone));
         connectWaiters.clear();
         setState(ConnectionState.OFFLINE);
@@ -451,15 +448,7 @@ public final class RoomcastClient implements AutoCloseable {
       return;
     }
     String type = str(f, "type");
-    String ref = str(f, "ref");
-    Pending p = ref == null ? null : pending.remove(ref);
-    if (p != null) {
-      p.timer.cancel(false);
-      if ("error".equals(type)) {
-        p.reply.completeExceptionally(new RoomcastException(str(f, "code"), str(f, "message")));
-      } else {
-        p.reply.complete(f);
-      }
+    if (requests.answer(str(f, "ref"), f)) {
       return;
     }
     if (type == null) {
@@ -471,7 +460,7 @@ public final class RoomcastClient implements AutoCloseable {
         break;
       case "message": {
         String room = str(f, "room");
-        RoomState r = room == null ? null : rooms.get(room);
+        RoomPosition r = room == null ? null : rooms.get(room);
         if (r != null && r.accept(str(f, "id"))) {
           Message m = message(room, f);
           emit(l -> l.onMessage(m));
@@ -528,9 +517,9 @@ public final class RoomcastClient implements AutoCloseable {
   private void rejoin() {
     int conn = connection;
     List<CompletableFuture<JsonObject>> joins = new ArrayList<>();
-    for (Map.Entry<String, RoomState> e : rooms.entrySet()) {
+    for (Map.Entry<String, RoomPosition> e : rooms.entrySet()) {
       String room = e.getKey();
-      RoomState state = e.getValue();
+      RoomPosition state = e.getValue();
       JsonObject frame = frame("join", room);
       if (state.last != null) {
         frame.addProperty("since", state.last);
@@ -556,15 +545,7 @@ public final class RoomcastClient implements AutoCloseable {
     CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
       if (conn == connection && welcomed) {
         resumed = true;
-        if (paced) {
-          transmitNext();
-        } else {
-          sends.values().forEach(s -> {
-            if (!s.transmitted) {
-              transmit(s);
-            }
-          });
-        }
+        sends.resumed();
       }
     });
   }
@@ -580,11 +561,11 @@ public final class RoomcastClient implements AutoCloseable {
       heartbeat.cancel(false);
       heartbeat = null;
     }
-    drop(new RoomcastException("closed", "connection closed (" + code + ")"));
+    requests.drop(new RoomcastException("closed", "connection closed (" + code + ")"));
     if (closed || state == ConnectionState.PAUSED) {
       return;
     }
-    String stop = STOP.get(code);
+    String stop = Reconnects.stopError(code);
     if (stop != null) {
       stop(stop, "the server closed the connection with " + code + (reason == null ? "" : ": " + reason));
       return;
@@ -622,7 +603,7 @@ public final class RoomcastClient implements AutoCloseable {
     emit(l -> l.onError(e));
     connectWaiters.forEach(f -> settle(f, null, e));
     connectWaiters.clear();
-    failSends(e);
+    sends.failAll(e);
   }
 
   private void planReconnect(int code) {
@@ -645,34 +626,17 @@ public final class RoomcastClient implements AutoCloseable {
           }
           if (t != null) {
             token = t;
-            schedule(4001, attempt == 0 ? jitter(200) : backoff());   // a token refused again: back off
+            // a token refused again: back off
+            schedule(4001, attempt == 0 ? Reconnects.jitter(200) : reconnects.backoff(attempt));
           } else {
             emit(l -> l.onError(f != null ? f : new RoomcastException("token", "the token provider gave no token")));
-            schedule(4001, backoff());
+            schedule(4001, reconnects.backoff(attempt));
           }
         });
       });
       return;
     }
-    long delay;
-    if (AT_ONCE.contains(code)) {
-      delay = jitter(200);   // a restart or a drain: go at once, with a little jitter against reconnect storms
-    } else if (code == 4029) {
-      long base = options.rateLimitedBackoff.toMillis();
-      delay = base + jitter(base);   // the rate limit was abused: back off
-    } else {
-      delay = backoff();
-    }
-    schedule(code, delay);
-  }
-
-  private long backoff() {
-    long cap = Math.min(options.maxBackoff.toMillis(), options.minBackoff.toMillis() << Math.min(attempt, 20));
-    return jitter(cap);   // full jitter
-  }
-
-  private static long jitter(long upTo) {
-    return upTo <= 0 ? 0 : ThreadLocalRandom.current().nextLong(upTo);
+    schedule(code, reconnects.delay(code, attempt));
   }
 
   private void schedule(int code, long delay) {
@@ -710,111 +674,14 @@ public final class RoomcastClient implements AutoCloseable {
   }
 
   private void cancelTimers() {
-    for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {reconnectTimer, heartbeat, sendRetry}) {
+    for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {reconnectTimer, heartbeat}) {
       if (t != null) {
         t.cancel(false);
       }
     }
     reconnectTimer = null;
     heartbeat = null;
-    sendRetry = null;
-  }
-
-  /** Fails every request waiting for a reply (sends among them stay queued: they are retried). */
-  private void drop(RoomcastException why) {
-    List<Pending> waiting = new ArrayList<>(pending.values());
-    pending.clear();
-    for (Pending p : waiting) {
-      p.timer.cancel(false);
-      p.reply.completeExceptionally(why);
-    }
-  }
-
-  private void failSends(RoomcastException why) {
-    List<PendingSend> all = new ArrayList<>(sends.values());
-    sends.clear();
-    paced = false;
-    all.forEach(s -> settle(s.done, null, why));
-  }
-
-  // ---------------------------------------------------------------- sends
-
-  private boolean mayTransmit() {
-    return ws != null && welcomed && resumed;
-  }
-
-  private void transmit(PendingSend s) {
-    s.transmitted = true;
-    JsonObject frame = frame("send", s.room);
-    frame.addProperty("text", s.text);
-    frame.addProperty("key", s.key);
-    rawRequest(frame, options.requestTimeout).whenComplete((reply, err) -> {
-      if (sends.get(s.key) != s) {
-        return;   // settled meanwhile (a reply from an earlier try)
-      }
-      if (err == null) {
-        sends.remove(s.key);
-        settle(s.done, str(reply, "id"), null);
-        if (paced) {
-          nextSendLater(false);   // keep the pace that worked until the queue drains
-        }
-        return;
-      }
-      RoomcastException e = asRoomcast(err);
-      s.transmitted = false;
-      switch (e.code()) {
-        case "closed":
-        case "offline":
-          break;   // sent again after the reconnect
-        case "rate_limited":
-        case "unavailable":
-        case "timeout":
-          paced = true;
-          nextSendLater(true);
-          break;
-        default:
-          sends.remove(s.key);
-          settle(s.done, null, e);
-          if (paced) {
-            transmitNext();
-          }
-      }
-    });
-  }
-
-  /** Paced mode: the oldest unacknowledged send goes out alone; the next follows its ok. */
-  private void transmitNext() {
-    if (!mayTransmit() || sendRetry != null) {
-      return;
-    }
-    for (PendingSend s : sends.values()) {
-      if (s.transmitted) {
-        return;   // one in flight already
-      }
-      transmit(s);
-      return;
-    }
-    paced = false;   // drained
-    sendFailures = 0;
-  }
-
-  /**
-   * Paced mode: the next send goes out after a jittered delay that doubles with each refusal (0.25 s up to 5 s) and
-   * stays at what worked until the queue drains, so a rate-limited client slows down instead of collecting strikes.
-   */
-  private void nextSendLater(boolean refused) {
-    if (sendRetry != null) {
-      return;   // sends refused together (pipelined before the first refusal came back) count once
-    }
-    if (refused) {
-      sendFailures++;
-    }
-    long cap = Math.min(5000, 250L << Math.min(sendFailures, 10));
-    long delay = cap / 2 + jitter(cap / 2);
-    sendRetry = loop.schedule(() -> {
-      sendRetry = null;
-      transmitNext();
-    }, delay, TimeUnit.MILLISECONDS);
+    sends.cancelRetry();
   }
 
   // ---------------------------------------------------------------- requests
@@ -841,24 +708,12 @@ public final class RoomcastClient implements AutoCloseable {
 
   /** On the loop: sends {@code frame} with a new ref; the future completes on the loop with the reply. */
   private CompletableFuture<JsonObject> rawRequest(JsonObject frame, Duration timeout) {
-    CompletableFuture<JsonObject> reply = new CompletableFuture<>();
     if (ws == null || !welcomed) {
-      reply.completeExceptionally(new RoomcastException("offline", "not connected"));
-      return reply;
+      CompletableFuture<JsonObject> offline = new CompletableFuture<>();
+      offline.completeExceptionally(new RoomcastException("offline", "not connected"));
+      return offline;
     }
-    String ref = Integer.toString(nextRef++);
-    frame.addProperty("ref", ref);
-    String type = str(frame, "type");
-    ScheduledFuture<?> timer = loop.schedule(() -> {
-      Pending p = pending.remove(ref);
-      if (p != null) {
-        p.reply.completeExceptionally(new RoomcastException("timeout",
-            "no reply to " + type + " within " + timeout.toMillis() + " ms"));
-      }
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    pending.put(ref, new Pending(reply, timer));
-    ws.send(frame.toString());
-    return reply;
+    return requests.send(ws, frame, timeout);
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -912,148 +767,6 @@ public final class RoomcastClient implements AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       done.completeExceptionally(new RoomcastException("closed", "client closed"));
-    }
-  }
-
-  private static RoomcastException asRoomcast(Throwable t) {
-    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    return c instanceof RoomcastException ? (RoomcastException) c : new RoomcastException("internal", c.toString());
-  }
-
-  private static JsonObject frame(String type, String room) {
-    JsonObject f = new JsonObject();
-    f.addProperty("type", type);
-    if (room != null) {
-      f.addProperty("room", room);
-    }
-    return f;
-  }
-
-  private static Message message(String room, JsonObject f) {
-    JsonElement ts = f.get("ts");
-    return new Message(room, str(f, "id"), str(f, "user"), str(f, "text"),
-        ts != null && ts.isJsonPrimitive() ? ts.getAsLong() : 0L);
-  }
-
-  private static String str(JsonObject f, String field) {
-    JsonElement e = f.get(field);
-    return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
-  }
-
-  private static boolean bool(JsonObject f, String field) {
-    JsonElement e = f.get(field);
-    return e != null && e.isJsonPrimitive() && e.getAsBoolean();
-  }
-
-  private static List<String> strings(JsonArray a) {
-    List<String> out = new ArrayList<>();
-    if (a != null) {
-      a.forEach(e -> out.add(e.getAsString()));
-    }
-    return Collections.unmodifiableList(out);
-  }
-
-  private static final class Pending {
-    final CompletableFuture<JsonObject> reply;
-    final ScheduledFuture<?> timer;
-
-    Pending(CompletableFuture<JsonObject> reply, ScheduledFuture<?> timer) {
-      this.reply = reply;
-      this.timer = timer;
-    }
-  }
-
-  private static final class PendingSend {
-    final String key;
-    final String room;
-    final String text;
-    final CompletableFuture<String> done;
-    boolean transmitted;
-
-    PendingSend(String key, String room, String text, CompletableFuture<String> done) {
-      this.key = key;
-      this.room = room;
-      this.text = text;
-      this.done = done;
-    }
-  }
-
-  /**
-   * A joined room: where to resume it (the newest id delivered, or before any the position the join gave), and the
-   * latest ids (for ids of a shape that cannot be compared).
-   */
-  private static final class RoomState {
-    String last;
-    /** Insertion-ordered: the oldest goes first once there are more than {@link #RECENT_IDS}. */
-    final Set<String> recent = new LinkedHashSet<>();
-
-    /** True for a message not delivered yet (then it counts as delivered). */
-    boolean accept(String id) {
-      if (id == null || recent.contains(id)) {
-        return false;
-      }
-      if (last != null) {
-        int c = MessageIds.compare(id, last);
-        if (c != Integer.MIN_VALUE && c <= 0) {
-          return false;
-        }
-      }
-      last = id;
-      recent.add(id);
-      if (recent.size() > RECENT_IDS) {
-        Iterator<String> oldest = recent.iterator();
-        oldest.next();
-        oldest.remove();
-      }
-      return true;
-    }
-  }
-
-  /** Runs tasks one at a time, in order, on any executor (a thread pool included). */
-  private static final class SerialExecutor implements Executor {
-    private final Executor target;
-    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    private boolean running;
-
-    SerialExecutor(Executor target) {
-      this.target = target;
-    }
-
-    @Override
-    public void execute(Runnable task) {
-      synchronized (this) {
-        tasks.addLast(task);
-        if (running) {
-          return;
-        }
-        running = true;
-      }
-      try {
-        target.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        synchronized (this) {
-          running = false;
-          tasks.clear();
-        }
-      }
-    }
-
-    private void drain() {
-      while (true) {
-        Runnable next;
-        synchronized (this) {
-          next = tasks.pollFirst();
-          if (next == null) {
-            running = false;
-            return;
-          }
-        }
-        try {
-          next.run();
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "a callback failed", e);
-        }
-      }
     }
   }
 
