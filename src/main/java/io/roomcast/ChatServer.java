@@ -127,7 +127,8 @@ public final class ChatServer {
       return Future.failedFuture(e);
     }
     VerticleBase bridge = new BridgeVerticle((v, events) -> config.usesRedis()
-        ? new RedisBroker(v, config, metrics, events) : new MemoryBroker(v, config, metrics, events));
+        ? new RedisBroker(v, config.nodeSettings(), config.redisSettings(), config.roomSettings(), metrics, events)
+        : new MemoryBroker(v, config.roomSettings(), metrics, events));
     return vertx.deployVerticle(bridge)
         .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, state, registryName, port),
             new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))

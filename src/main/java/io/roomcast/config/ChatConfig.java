@@ -247,6 +247,35 @@ public record ChatConfig(
     }
   }
 
+  /** The Redis broker's connection settings (meaningful when {@link #usesRedis}). */
+  public RedisSettings redisSettings() {
+    return new RedisSettings(redisUrls(), redisUrlForLogs(), redisTopology(), redisPrefix, redisPoolSize,
+        redisReconnectMinMs, redisReconnectMaxMs, redisPingIntervalMs, redisUnsubscribeGraceSeconds, redisWaitReplicas,
+        redisWaitTimeoutMs);
+  }
+
+  /** What the brokers keep of rooms and messages. */
+  public RoomSettings roomSettings() {
+    return new RoomSettings(maxRooms, roomCreateQuota, roomCreateWindowSeconds, roomIdleExpirySeconds, historySize,
+        historyMaxAgeSeconds, idempotencyWindowSeconds);
+  }
+
+  /** Who may connect and call the API. */
+  public AuthSettings authSettings() {
+    return new AuthSettings(jwtSecret, jwtPublicKey, jwtRequireExp, apiKeys);
+  }
+
+  /** What the brokers know of their node. */
+  public NodeSettings nodeSettings() {
+    return new NodeSettings(nodeId, bridgeTimeoutMs, presenceTtlSeconds);
+  }
+
+  /** A connection's (live) limits. */
+  public SessionLimits sessionLimits() {
+    return new SessionLimits(maxFrameBytes, maxTextLength, maxRoomsPerConnection, maxPendingBytes, sendRatePerSecond,
+        sendBurst, rateLimitStrikes, closeTimeoutMs, nodeId);
+  }
+
   /** True when connections and the HTTP API need credentials (a JWT secret or public key is set). */
   public boolean jwtMode() {
     return !jwtSecret.isEmpty() || !jwtPublicKey.isEmpty();

@@ -8,6 +8,7 @@ import io.roomcast.bus.Drain;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.AddressRange;
 import io.roomcast.config.ChatConfig;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.auth.Authenticator;
 import io.roomcast.gateway.auth.ClientAddress;
 import io.roomcast.gateway.auth.Identity;
@@ -56,6 +57,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   /** Replaced when live settings change; read afresh by every check. */
   private volatile ChatConfig config;
+  /** The connections' part of {@link #config}, made once per change (sessions read it on every write). */
+  private volatile SessionLimits limits;
   private final Metrics metrics;
   private final NodeState state;
   private final String registryName;
@@ -81,6 +84,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
   /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
   public ChatGatewayVerticle(ChatConfig config, Metrics metrics, NodeState state, String registryName, int port) {
     this.config = config;
+    this.limits = config.sessionLimits();
     this.state = state;
     this.port = port;
     this.metrics = metrics;
@@ -93,9 +97,9 @@ public final class ChatGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bridge = new BridgeClient(vertx, config.bridgeTimeoutMs());
-    authenticator = Authenticator.create(vertx, config);
+    authenticator = Authenticator.create(vertx, config.authSettings());
     batch = new FlushBatch(vertx, context, metrics, () -> config.writeDelayMs());
-    services = new SessionServices(vertx, () -> config, () -> parser, metrics, bridge,
+    services = new SessionServices(vertx, () -> limits, () -> parser, metrics, bridge,
         new RoomRegistry(vertx, metrics), authenticator.jwtMode(), this::sessionClosed);
     announcements = vertx.eventBus().localConsumer(Addresses.ROOMS, m -> {
       for (Session s : sessions) {
@@ -109,10 +113,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
     vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
       config = m.body().config();
+      limits = config.sessionLimits();
       parser = new FrameParser(config.maxTextLength());
       // rate and queue limits apply to the connections already open, not only to new ones
       for (Session s : sessions) {
-        s.applyLimits(config);
+        s.applyLimits(limits);
       }
     });
 
@@ -122,7 +127,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(ChatGatewayVerticle::refuseBodiesOnReads);
     router.get("/ws").handler(this::upgrade);
-    new HttpApi(() -> config, authenticator, bridge, state, metrics, this::clientAddress).mount(router);
+    new HttpApi(() -> limits, authenticator, bridge, state, metrics, this::clientAddress).mount(router);
     if (!config.separateManagementPort()) {
       OpsRoutes.mount(router, state, bridge, registryName);
     }

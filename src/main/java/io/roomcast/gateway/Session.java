@@ -2,7 +2,7 @@ package io.roomcast.gateway;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.roomcast.bus.RoomEvent;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.auth.Identity;
 import io.roomcast.protocol.CloseCode;
 import io.roomcast.protocol.ErrorCode;
@@ -51,7 +51,7 @@ final class Session {
     this.id = id;
     this.ip = ip;
     this.requests = new SessionRequests(this, services, identity, ip);
-    this.input = new SessionInput(this, services.settings().get(), services.parser(), requests);
+    this.input = new SessionInput(this, services.limits().get(), services.parser(), requests);
   }
 
   String user() {
@@ -67,7 +67,7 @@ final class Session {
   }
 
   /** Takes changed live limits: the request rate and burst, the strikes before 4029, the bound on pending bytes. */
-  void applyLimits(ChatConfig config) {
+  void applyLimits(SessionLimits config) {
     input.applyLimits(config);
     if (!closed) {
       out.bound(config.maxPendingBytes());
@@ -173,8 +173,8 @@ final class Session {
     writeFrame(ServerFrames.error(code, message, ref));
   }
 
-  private ChatConfig settings() {
-    return services.settings().get();
+  private SessionLimits settings() {
+    return services.limits().get();
   }
 
   private void onException(Throwable t) {

@@ -1,6 +1,6 @@
 package io.roomcast.gateway;
 
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.wire.MessageAssembler;
 import io.roomcast.ops.TokenBucket;
 import io.roomcast.protocol.ClientFrame;
@@ -32,7 +32,7 @@ final class SessionInput {
   private final TokenBucket strikes;
   private final int maxFrameBytes;
 
-  SessionInput(Session session, ChatConfig settings, Supplier<FrameParser> parser, ClientFrame.Handler requests) {
+  SessionInput(Session session, SessionLimits settings, Supplier<FrameParser> parser, ClientFrame.Handler requests) {
     this.session = session;
     this.parser = parser;
     this.requests = requests;
@@ -44,7 +44,7 @@ final class SessionInput {
   }
 
   /** Takes changed live limits: the request rate and burst, the strikes before 4029. */
-  void applyLimits(ChatConfig config) {
+  void applyLimits(SessionLimits config) {
     rate.reconfigure(config.sendBurst(), config.sendRatePerSecond());
     strikes.reconfigure(config.rateLimitStrikes(), 1);
   }

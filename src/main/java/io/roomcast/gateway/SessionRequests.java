@@ -218,7 +218,7 @@ final class SessionRequests implements ClientFrame.Handler {
     });
   }
 
-  private io.roomcast.config.ChatConfig settings() {
-    return services.settings().get();
+  private io.roomcast.config.SessionLimits settings() {
+    return services.limits().get();
   }
 }

@@ -1,7 +1,7 @@
 package io.roomcast.gateway;
 
 import io.roomcast.bus.BridgeClient;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.ops.Metrics;
 import io.roomcast.protocol.FrameParser;
 import io.vertx.core.Vertx;
@@ -11,11 +11,11 @@ import java.util.function.Supplier;
 /**
  * What a session uses of its gateway instance, built once by the instance and shared by its sessions.
  *
- * @param settings the live settings, read afresh by every check
+ * @param limits a connection's live limits, read afresh by every check
  * @param parser the live frame parser (its text limit is a live setting)
  * @param jwtMode whether identities come from verified tokens (a new room then counts toward the user's quota, else
  *     toward the client address's)
  * @param closed told once when a session's socket closed
  */
-record SessionServices(Vertx vertx, Supplier<ChatConfig> settings, Supplier<FrameParser> parser, Metrics metrics,
+record SessionServices(Vertx vertx, Supplier<SessionLimits> limits, Supplier<FrameParser> parser, Metrics metrics,
     BridgeClient bridge, RoomRegistry rooms, boolean jwtMode, Consumer<Session> closed) {}

@@ -3,7 +3,7 @@ package io.roomcast.http;
 import io.roomcast.bus.BridgeClient;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.Refusal;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.auth.Authenticator;
 import io.roomcast.gateway.auth.Identity;
 import io.roomcast.ops.Metrics;
@@ -43,7 +43,7 @@ public final class HttpApi {
   private static final String CLIENT = "roomcast.client";
   private static final ThrottledLog REFUSALS = new ThrottledLog(LOG, 1000);
 
-  private final Supplier<ChatConfig> settings;
+  private final Supplier<SessionLimits> settings;
   private final Authenticator auth;
   private final BridgeClient bridge;
   private final NodeState state;
@@ -51,10 +51,10 @@ public final class HttpApi {
   private final Function<HttpServerRequest, String> clientAddress;
 
   /**
-   * @param settings the live settings
+   * @param settings the live limits (of a message's size and text: the same as a connection's)
    * @param clientAddress the address of the client behind a request, as the per-address limits count it
    */
-  public HttpApi(Supplier<ChatConfig> settings, Authenticator auth, BridgeClient bridge, NodeState state,
+  public HttpApi(Supplier<SessionLimits> settings, Authenticator auth, BridgeClient bridge, NodeState state,
       Metrics metrics, Function<HttpServerRequest, String> clientAddress) {
     this.settings = settings;
     this.auth = auth;

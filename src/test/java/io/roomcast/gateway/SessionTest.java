@@ -14,6 +14,7 @@ import io.roomcast.bus.LocalCodec;
 import io.roomcast.bus.Refusal;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.ChatConfig;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.auth.Identity;
 import io.roomcast.gateway.wire.WireSocket;
 import io.roomcast.ops.Metrics;
@@ -82,7 +83,8 @@ class SessionTest {
         loop = context;
         Metrics metrics = new Metrics(new SimpleMeterRegistry());
         FrameParser parser = new FrameParser(config.maxTextLength());
-        SessionServices services = new SessionServices(vertx, () -> config, () -> parser, metrics,
+        SessionLimits limits = config.sessionLimits();
+        SessionServices services = new SessionServices(vertx, () -> limits, () -> parser, metrics,
             new BridgeClient(vertx, config.bridgeTimeoutMs()), new RoomRegistry(vertx, metrics), false,
             s -> closedSessions.incrementAndGet());
         FlushBatch batch = new FlushBatch(vertx, context, metrics, config::writeDelayMs);

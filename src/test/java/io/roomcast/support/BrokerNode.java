@@ -52,7 +52,8 @@ public final class BrokerNode implements AutoCloseable {
     config = Await.result(ConfigLoader.load(vertx, settings));
     metrics = new Metrics(Metrics.newRegistry());
     Await.result(vertx.deployVerticle(new BridgeVerticle((v, out) -> config.usesRedis()
-        ? new RedisBroker(v, config, metrics, out) : new MemoryBroker(v, config, metrics, out))));
+        ? new RedisBroker(v, config.nodeSettings(), config.redisSettings(), config.roomSettings(), metrics, out)
+        : new MemoryBroker(v, config.roomSettings(), metrics, out))));
     vertx.eventBus().<RoomEvent>localConsumer(Addresses.ROOMS, m -> roomList.add(json(m.body())));
   }
 

@@ -6,7 +6,7 @@ import io.roomcast.bridge.RoomExpiry;
 
 import io.roomcast.bus.Refusal;
 import io.roomcast.bus.RoomEvent;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.RoomSettings;
 import io.roomcast.ops.Metrics;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.MessageId;
@@ -36,7 +36,7 @@ public final class MemoryBroker implements Broker {
   private static final Logger LOG = LoggerFactory.getLogger(MemoryBroker.class);
 
   private final Vertx vertx;
-  private final ChatConfig config;
+  private final RoomSettings config;
   private final Metrics metrics;
   private final RoomEvents events;
   private final Map<String, Room> rooms = new TreeMap<>();
@@ -44,7 +44,7 @@ public final class MemoryBroker implements Broker {
   private final CreationQuota creations;
   private long expiryTimer = -1;
 
-  public MemoryBroker(Vertx vertx, ChatConfig config, Metrics metrics, RoomEvents events) {
+  public MemoryBroker(Vertx vertx, RoomSettings config, Metrics metrics, RoomEvents events) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;

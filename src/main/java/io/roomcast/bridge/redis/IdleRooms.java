@@ -1,7 +1,7 @@
 package io.roomcast.bridge.redis;
 
 import io.roomcast.bridge.RoomExpiry;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.RoomSettings;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,14 +17,14 @@ final class IdleRooms {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);   // a part of the broker, logged as it
 
   private final Vertx vertx;
-  private final ChatConfig config;
+  private final RoomSettings config;
   private final RedisOps ops;
   private final BooleanSupplier ready;
   private final Map<String, Long> touched = new HashMap<>();
   private final long touchEveryMs;
   private long timer = -1;
 
-  IdleRooms(Vertx vertx, ChatConfig config, RedisOps ops, BooleanSupplier ready) {
+  IdleRooms(Vertx vertx, RoomSettings config, RedisOps ops, BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;
     this.ops = ops;

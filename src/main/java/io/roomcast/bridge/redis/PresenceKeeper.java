@@ -1,6 +1,6 @@
 package io.roomcast.bridge.redis;
 
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.NodeSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashSet;
@@ -18,7 +18,7 @@ final class PresenceKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);   // a part of the broker, logged as it
 
   private final Vertx vertx;
-  private final ChatConfig config;
+  private final NodeSettings config;
   private final RedisOps ops;
   private final LocalPresence local;
   private final Lanes lanes;
@@ -29,7 +29,7 @@ final class PresenceKeeper {
   /** Redis' clock minus this node's, as the last heartbeat measured it. */
   private long redisClockOffsetMs;
 
-  PresenceKeeper(Vertx vertx, ChatConfig config, RedisOps ops, LocalPresence local, Lanes lanes,
+  PresenceKeeper(Vertx vertx, NodeSettings config, RedisOps ops, LocalPresence local, Lanes lanes,
       BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;

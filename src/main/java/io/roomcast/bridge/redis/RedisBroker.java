@@ -4,7 +4,9 @@ import io.roomcast.bridge.Broker;
 import io.roomcast.bus.Refused;
 import io.roomcast.bridge.RoomEvents;
 import io.roomcast.bus.RoomEvent;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.NodeSettings;
+import io.roomcast.config.RedisSettings;
+import io.roomcast.config.RoomSettings;
 import io.roomcast.config.RedisMode;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.ThrottledLog;
@@ -49,7 +51,9 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   private static final ThrottledLog MALFORMED = new ThrottledLog(LOG, 10_000);
 
   private final Vertx vertx;
-  private final ChatConfig config;
+  private final NodeSettings node;
+  private final RedisSettings redis;
+  private final RoomSettings roomSettings;
   private final Metrics metrics;
   private final RoomEvents events;
   private final RedisMode mode;
@@ -66,14 +70,17 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
   private Resync resync;
   private IdleRooms idleRooms;
 
-  public RedisBroker(Vertx vertx, ChatConfig config, Metrics metrics, RoomEvents events) {
+  public RedisBroker(Vertx vertx, NodeSettings node, RedisSettings redis, RoomSettings rooms, Metrics metrics,
+      RoomEvents events) {
     this.vertx = vertx;
-    this.config = config;
+    this.node = node;
+    this.redis = redis;
+    this.roomSettings = rooms;
     this.metrics = metrics;
     this.events = events;
-    this.mode = config.redisTopology();
-    this.keys = new RedisKeys(config.redisPrefix(), config.nodeId(), mode == RedisMode.CLUSTER);
-    this.lanes = new Lanes(config.bridgeTimeoutMs());
+    this.mode = redis.mode();
+    this.keys = new RedisKeys(redis.prefix(), node.nodeId(), mode == RedisMode.CLUSTER);
+    this.lanes = new Lanes(node.bridgeTimeoutMs());
     this.backfill = new Backfill(events, metrics, (room, id, inclusive) -> ops.read(room, id, inclusive), local::has);
   }
 
@@ -84,14 +91,14 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       Script.loadAll();
       return null;
     }).map(v -> {
-      openClients(config.redisUrls());
-      ops = new RedisOps(commands, keys, config, mode == RedisMode.CLUSTER);
-      subscriber = new Subscriber(vertx, mode, keys, () -> subscriberClient,
-          new Backoff(config.redisReconnectMinMs(), config.redisReconnectMaxMs(),
+      openClients(redis.urls());
+      ops = new RedisOps(commands, keys, roomSettings, redis, node.nodeId(), mode == RedisMode.CLUSTER);
+      subscriber = new Subscriber(vertx, redis, node, keys, () -> subscriberClient,
+          new Backoff(redis.reconnectMinMs(), redis.reconnectMaxMs(),
               bound -> ThreadLocalRandom.current().nextLong(bound + 1)),
-          this, metrics, config.redisUnsubscribeGraceSeconds() * 1000L, config.bridgeTimeoutMs(), config.nodeId());
-      health = new RedisHealth(vertx, metrics, config.redisPingIntervalMs(), ops::roomCount,
-          mode == RedisMode.CLUSTER ? new ClusterHealth(vertx, config.redisUrls(), config.redisPingIntervalMs()) : null,
+          this, metrics);
+      health = new RedisHealth(vertx, metrics, redis.pingIntervalMs(), ops::roomCount,
+          mode == RedisMode.CLUSTER ? new ClusterHealth(vertx, redis.urls(), redis.pingIntervalMs()) : null,
           new RedisHealth.Cluster() {
             @Override
             public void fellSilent() {
@@ -104,14 +111,14 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
               subscriber.connectNow("the cluster answers again");
             }
           });
-      presence = new PresenceKeeper(vertx, config, ops, local, lanes, this::ready);
-      resync = new Resync(vertx, config.bridgeTimeoutMs(), ops, subscriber, backfill, presence, local);
-      idleRooms = new IdleRooms(vertx, config, ops, this::ready);
+      presence = new PresenceKeeper(vertx, node, ops, local, lanes, this::ready);
+      resync = new Resync(vertx, node.bridgeTimeoutMs(), ops, subscriber, backfill, presence, local);
+      idleRooms = new IdleRooms(vertx, roomSettings, ops, this::ready);
       health.start();
       presence.start();
       idleRooms.start();
-      LOG.info("Redis broker, {} mode, at {} (prefix '{}'), connecting", mode.label(), config.redisUrlForLogs(),
-          config.redisPrefix());
+      LOG.info("Redis broker, {} mode, at {} (prefix '{}'), connecting", mode.label(), redis.urlForLogs(),
+          redis.prefix());
       // deployed does not mean ready: readiness follows the subscription, which may come later (Redis still down)
       subscriber.start();
       return null;
@@ -134,12 +141,12 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       options.setConnectionString(urls.get(0));
     }
     commands = Redis.createClient(vertx, new RedisOptions(options)
-        .setMaxPoolSize(config.redisPoolSize())
+        .setMaxPoolSize(redis.poolSize())
         // bursts of sends from many sessions queue here instead of failing with ConnectionPoolTooBusy
         .setMaxPoolWaiting(4096)
-        .setPoolName("roomcast-redis-" + config.nodeId()));
+        .setPoolName("roomcast-redis-" + node.nodeId()));
     subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1)
-        .setPoolName("roomcast-redis-sub-" + config.nodeId()));
+        .setPoolName("roomcast-redis-sub-" + node.nodeId()));
     if (ops != null) {
       ops.use(commands);
     }
@@ -162,7 +169,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     presence.stop();
     idleRooms.stop();
     Promise<Void> lanesDrained = Promise.promise();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.bridgeTimeoutMs());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(node.bridgeTimeoutMs());
     vertx.setPeriodic(20, t -> {
       if (lanes.isEmpty() || System.nanoTime() > deadline) {
         vertx.cancelTimer(t);
@@ -170,10 +177,10 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       }
     });
     return Future.all(subscriber.stop(), lanesDrained.future())
-        .compose(v -> ops.release(config.nodeId()).timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS))
+        .compose(v -> ops.release(node.nodeId()).timeout(node.bridgeTimeoutMs(), TimeUnit.MILLISECONDS))
         .onSuccess(n -> LOG.info("released {} presence entries of this node", n))
         .onFailure(e -> LOG.warn("presence not released ({}); other nodes expire it after {} s", e.toString(),
-            config.presenceTtlSeconds()))
+            node.presenceTtlSeconds()))
         // a node stops cleanly even with Redis gone: its presence then expires on the other nodes
         .otherwiseEmpty()
         .eventually(() -> Future.all(commands.close(), subscriberClient.close()).otherwiseEmpty())
@@ -266,7 +273,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
     metrics.localRooms(local.roomCount());
     long deadline = lanes.deadline(System.nanoTime());
     Future<Void> heard = added.firstInRoom() ? hear(room) : subscriber.subscribe(room);
-    Future<Membership> joined = heard.timeout(config.bridgeTimeoutMs(), TimeUnit.MILLISECONDS)
+    Future<Membership> joined = heard.timeout(node.bridgeTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(v -> lanes.run(room, deadline, () -> added.firstOfUser()
             ? ops.join(room, user, quota) : ops.joinAgain(room, user)));
     return refused(joined.onFailure(e -> forget(room, user, session)));
@@ -313,7 +320,7 @@ public final class RedisBroker implements Broker, Subscriber.Listener {
       return;
     }
     if (removed.lastOfUser() && ready()) {
-      lanes.run(room, Lanes.NO_DEADLINE, () -> ops.leave(config.nodeId(), room, user))
+      lanes.run(room, Lanes.NO_DEADLINE, () -> ops.leave(node.nodeId(), room, user))
           .onFailure(e -> LOG.debug("leave not recorded in Redis yet: {}", e.toString()));
     }
     if (removed.roomEmpty()) {

@@ -4,7 +4,8 @@ import io.roomcast.bridge.Broker;
 import io.roomcast.bus.Refusal;
 import io.roomcast.bus.Refused;
 import io.roomcast.bridge.RoomExpiry;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.RedisSettings;
+import io.roomcast.config.RoomSettings;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.StoredMessage;
@@ -30,15 +31,20 @@ final class RedisOps {
 
   private Redis redis;
   private final RedisKeys keys;
-  private final ChatConfig config;
+  private final RoomSettings rooms;
+  private final RedisSettings redisSettings;
+  private final String nodeId;
   /** PUBLISH, or SPUBLISH in cluster mode (a room's channels are shard channels there). */
   private final String publish;
   private final Command publishCommand;
 
-  RedisOps(Redis redis, RedisKeys keys, ChatConfig config, boolean sharded) {
+  RedisOps(Redis redis, RedisKeys keys, RoomSettings rooms, RedisSettings redisSettings, String nodeId,
+      boolean sharded) {
     this.redis = redis;
     this.keys = keys;
-    this.config = config;
+    this.rooms = rooms;
+    this.redisSettings = redisSettings;
+    this.nodeId = nodeId;
     this.publish = sharded ? "SPUBLISH" : "PUBLISH";
     this.publishCommand = sharded ? Command.SPUBLISH : Command.PUBLISH;
   }
@@ -59,9 +65,9 @@ final class RedisOps {
     }
     String error = String.valueOf(cause.getMessage());
     if (error.contains(TOO_MANY_ROOMS)) {
-      return Refusal.tooManyRooms(config.maxRooms()).exception();
+      return Refusal.tooManyRooms(rooms.maxRooms()).exception();
     } else if (error.contains(QUOTA)) {
-      return Refusal.creationQuota(config.roomCreateQuota(), config.roomCreateWindowSeconds()).exception();
+      return Refusal.creationQuota(rooms.roomCreateQuota(), rooms.roomCreateWindowSeconds()).exception();
     } else if (error.contains(NO_ROOM)) {
       return Refusal.noSuchRoom().exception();
     }
@@ -79,8 +85,8 @@ final class RedisOps {
     return Script.CREATE.run(redis,
             List.of(keys.rooms(), keys.roomActivity(), quota == null ? keys.rooms() : keys.quota(quota),
                 keys.nodePresence()),
-            List.of(room, keys.newRoomChannel(), config.maxRooms(), System.currentTimeMillis(),
-                quota == null ? "0" : "1", config.roomCreateQuota(), config.roomCreateWindowSeconds(),
+            List.of(room, keys.newRoomChannel(), rooms.maxRooms(), System.currentTimeMillis(),
+                quota == null ? "0" : "1", rooms.roomCreateQuota(), rooms.roomCreateWindowSeconds(),
                 indexField == null ? "" : indexField))
         .compose(r -> redis.send(Request.cmd(Command.SET).arg(keys.created(room)).arg(Broker.newIncarnation())
             .arg("NX")).map(v -> r.toInteger() == 1));
@@ -103,7 +109,7 @@ final class RedisOps {
     return Script.JOIN.run(redis,
             List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room), keys.created(room),
                 keys.stream(room)),
-            List.of(user, RedisKeys.nodeField(config.nodeId(), user), PubSubPayload.presence(room, true, user), publish,
+            List.of(user, RedisKeys.nodeField(nodeId, user), PubSubPayload.presence(room, true, user), publish,
                 Broker.newIncarnation(), record ? "1" : "0"))
         .map(r -> new Broker.Membership(StreamEntries.strings(r.get(0)), MessageId.parse(r.get(1).toString())));
   }
@@ -128,17 +134,17 @@ final class RedisOps {
     List<Object> args = new ArrayList<>(11);
     args.add(user);
     args.add(text);
-    args.add(config.historySize());
+    args.add(rooms.historySize());
     args.add(keyed ? "1" : "0");
-    args.add(config.idempotencyWindowSeconds());
-    args.add(config.historyMaxAgeSeconds() * 1000L);
+    args.add(rooms.idempotencyWindowSeconds());
+    args.add(rooms.historyMaxAgeSeconds() * 1000L);
     args.add(publish);
     args.addAll(parts);
     List<String> scriptKeys = List.of(keys.stream(room), keyed ? keys.idempotency(room, user, key) : keys.stream(room),
         keys.messageChannel(room), keys.created(room), keyed ? keys.keyIndex(room) : keys.stream(room));
-    return (config.redisWaitReplicas() == 0 ? Script.PUBLISH.run(redis, scriptKeys, args)
-        : Script.PUBLISH.runReplicated(redis, scriptKeys, args, config.redisWaitReplicas(),
-            config.redisWaitTimeoutMs()))
+    return (redisSettings.waitReplicas() == 0 ? Script.PUBLISH.run(redis, scriptKeys, args)
+        : Script.PUBLISH.runReplicated(redis, scriptKeys, args, redisSettings.waitReplicas(),
+            redisSettings.waitTimeoutMs()))
         .map(r -> r.get(0).toString());
   }
 
@@ -168,7 +174,7 @@ final class RedisOps {
    */
   Future<List<StoredMessage>> read(String room, MessageId first, boolean inclusive) {
     return Script.RECOVER.run(redis, List.of(keys.stream(room), keys.created(room)),
-            List.of(first.toString(), config.historySize(), inclusive ? "1" : "0"))
+            List.of(first.toString(), rooms.historySize(), inclusive ? "1" : "0"))
         .map(r -> {
           if (r.get(0).toInteger() != 1) {
             return null;
@@ -211,7 +217,7 @@ final class RedisOps {
   }
 
   private long retentionCutoff() {
-    return System.currentTimeMillis() - config.historyMaxAgeSeconds() * 1000L;
+    return System.currentTimeMillis() - rooms.historyMaxAgeSeconds() * 1000L;
   }
 
   // ---- connections ----
@@ -247,7 +253,7 @@ final class RedisOps {
   Future<Void> heartbeat(long ttlMs) {
     return redis.batch(List.of(
         Request.cmd(Command.SET).arg(keys.nodeAlive()).arg(1).arg("PX").arg(ttlMs),
-        Request.cmd(Command.SADD).arg(keys.nodes()).arg(config.nodeId()))).mapEmpty();
+        Request.cmd(Command.SADD).arg(keys.nodes()).arg(nodeId))).mapEmpty();
   }
 
   /** Redis' clock, in epoch ms. */
@@ -278,7 +284,7 @@ final class RedisOps {
 
   /** Takes the right to release {@code node} for {@code ttlMs} (one node does it, not all of them). */
   Future<Boolean> claimRelease(String node, long ttlMs) {
-    return redis.send(Request.cmd(Command.SET).arg(keys.nodeReleasing(node)).arg(config.nodeId()).arg("NX")
+    return redis.send(Request.cmd(Command.SET).arg(keys.nodeReleasing(node)).arg(nodeId).arg("NX")
         .arg("PX").arg(ttlMs)).map(r -> r != null);
   }
 

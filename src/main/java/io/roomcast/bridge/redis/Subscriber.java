@@ -2,7 +2,9 @@ package io.roomcast.bridge.redis;
 
 import io.roomcast.bus.Refused;
 import io.roomcast.bus.Refusal;
+import io.roomcast.config.NodeSettings;
 import io.roomcast.config.RedisMode;
+import io.roomcast.config.RedisSettings;
 import io.roomcast.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -106,18 +108,22 @@ final class Subscriber {
   /** Counts connect attempts: the answer of an abandoned attempt is ignored. */
   private int attemptId;
 
-  Subscriber(Vertx vertx, RedisMode mode, RedisKeys keys, Supplier<Redis> client, Backoff backoff, Listener listener,
-      Metrics metrics, long graceMs, long timeoutMs, String name) {
+  /**
+   * @param redis the mode, the unsubscribe grace and the reconnect pauses
+   * @param node the node's name (the connection's client name) and the bridge timeout (bounds a subscription's wait)
+   */
+  Subscriber(Vertx vertx, RedisSettings redis, NodeSettings node, RedisKeys keys, Supplier<Redis> client,
+      Backoff backoff, Listener listener, Metrics metrics) {
     this.vertx = vertx;
-    this.mode = mode;
+    this.mode = redis.mode();
     this.keys = keys;
     this.client = client;
     this.backoff = backoff;
     this.listener = listener;
     this.metrics = metrics;
-    this.graceMs = graceMs;
-    this.timeoutMs = timeoutMs;
-    this.name = name;
+    this.graceMs = redis.unsubscribeGraceSeconds() * 1000L;
+    this.timeoutMs = node.bridgeTimeoutMs();
+    this.name = node.nodeId();
   }
 
   State state() {

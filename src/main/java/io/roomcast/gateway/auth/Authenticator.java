@@ -1,6 +1,6 @@
 package io.roomcast.gateway.auth;
 
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.AuthSettings;
 import io.roomcast.protocol.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +49,7 @@ public final class Authenticator {
     this.requireExp = requireExp;
   }
 
-  public static Authenticator create(Vertx vertx, ChatConfig config) {
+  public static Authenticator create(Vertx vertx, AuthSettings config) {
     List<byte[]> keys = new ArrayList<>();
     config.apiKeys().forEach(k -> keys.add(k.getBytes(StandardCharsets.UTF_8)));
     if (!config.jwtMode()) {
