@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * refuses requests with {@code unavailable} without touching Redis, so a refused request changed nothing; leaves and
  * disconnects are taken (this node forgets at once) and written to Redis by the reconciliation when it is back.
  */
-public final class RedisBroker implements Broker, Subscriber.Listener {
+public final class RedisBroker implements Broker, PubSubListener {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
   /**
    * Message ids are Redis' clock at storage; one later than Redis' clock (as this node measures it, to within this

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's pub/sub connection to Redis, which carries only subscriptions. The Vert.x client never re-establishes
- * one, so this does: on loss it reports to its {@link Listener}, reconnects with jittered exponential backoff, and
+ * one, so this does: on loss it reports to its {@link PubSubListener}, reconnects with jittered exponential backoff, and
  * subscribes again. What it subscribes depends on the {@link RedisMode}:
  * <ul>
  *   <li>{@code pattern}: {@code PSUBSCRIBE {p}:room:*}, so every room's events reach this node;
@@ -62,21 +62,6 @@ final class Subscriber {
     STOPPED
   }
 
-  /** What the broker hears from its subscriber, on the bridge's event loop. */
-  interface Listener {
-    /** Every subscription is confirmed; {@code again} unless this is the first time. */
-    void onReady(boolean again);
-
-    /** The connection was lost (events may have been missed from now on) and is being re-established. */
-    void onLost(String reason);
-
-    /** A payload on one of a room's channels. */
-    void onRoomEvent(String channel, Buffer payload);
-
-    /** A name on the new-room or deleted-room channel. */
-    void onRoomListChange(String channel, String room);
-  }
-
   /** A room this node wants to hear. */
   private static final class Room {
     Promise<Void> confirmed = Promise.promise();
@@ -89,7 +74,7 @@ final class Subscriber {
   /** The client to connect with: a fresh one after a cluster outage. */
   private final Supplier<Redis> client;
   private final Backoff backoff;
-  private final Listener listener;
+  private final PubSubListener listener;
   private final Metrics metrics;
   private final long graceMs;
   private final long timeoutMs;
@@ -113,7 +98,7 @@ final class Subscriber {
    * @param node the node's name (the connection's client name) and the bridge timeout (bounds a subscription's wait)
    */
   Subscriber(Vertx vertx, RedisSettings redis, NodeSettings node, RedisKeys keys, Supplier<Redis> client,
-      Backoff backoff, Listener listener, Metrics metrics) {
+      Backoff backoff, PubSubListener listener, Metrics metrics) {
     this.vertx = vertx;
     this.mode = redis.mode();
     this.keys = keys;
@@ -408,23 +393,13 @@ final class Subscriber {
     });
   }
 
-  /** (Un)subscribes the channels of {@code rooms}: one command in rooms mode, one per room (slot) in cluster mode. */
+  /** (Un)subscribes the channels of {@code batch}'s rooms ({@link RoomChannels#commands}). */
   private void send(List<String> batch, boolean subscribe) {
     RedisConnection c = conn;
     if (batch.isEmpty() || c == null) {
       return;
     }
-    if (mode == RedisMode.CLUSTER) {
-      for (String room : batch) {
-        c.send(Request.cmd(subscribe ? Command.SSUBSCRIBE : Command.SUNSUBSCRIBE)
-                .arg(keys.messageChannel(room)).arg(keys.joinChannel(room)))
-            .onFailure(e -> lost(c, e.toString()));
-      }
-    } else {
-      Request req = Request.cmd(subscribe ? Command.SUBSCRIBE : Command.UNSUBSCRIBE);
-      for (String room : batch) {
-        req.arg(keys.messageChannel(room)).arg(keys.joinChannel(room));
-      }
+    for (Request req : RoomChannels.commands(mode, keys, batch, subscribe)) {
       c.send(req).onFailure(e -> lost(c, e.toString()));
     }
   }
