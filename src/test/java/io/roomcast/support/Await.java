@@ -25,6 +25,11 @@ public final class Await {
     return result(future, Duration.ofSeconds(30));
   }
 
+  /** {@link #until(String, Duration, BooleanSupplier)} within 20 s. */
+  public static void until(String what, BooleanSupplier condition) {
+    until(what, Duration.ofSeconds(20), condition);
+  }
+
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

@@ -4,7 +4,7 @@ import static io.roomcast.client.support.Futures.errorCode;
 import static io.roomcast.client.support.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.client.support.Await;
+import io.roomcast.support.Await;
 import io.roomcast.client.support.Recorder;
 import io.roomcast.client.support.ServerProcess;
 import java.time.Duration;

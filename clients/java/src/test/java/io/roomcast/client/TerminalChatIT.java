@@ -3,9 +3,9 @@ package io.roomcast.client;
 import static io.roomcast.client.support.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.client.support.Await;
+import io.roomcast.support.Await;
 import io.roomcast.client.support.Recorder;
-import io.roomcast.client.support.RedisProcess;
+import io.roomcast.support.RedisServer;
 import io.roomcast.client.support.ServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,7 +56,7 @@ class TerminalChatIT {
   @DisplayName("history, then live messages with time and sender, presence, what you type, /who, /rooms, /join, "
       + "/leave, /quit; across a restart of its node nothing is lost or printed twice")
   void chatsThroughStdinAndStdout() throws Exception {
-    try (RedisProcess redis = RedisProcess.start();
+    try (RedisServer redis = RedisServer.startProcess();
         ServerProcess a = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
         ServerProcess b = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
         RoomcastClient bob = RoomcastClient.builder(b.url()).user("bob").build()) {
@@ -124,7 +124,7 @@ class TerminalChatIT {
   @DisplayName("in a room where nothing was said yet, the chat's node restarts while another user says a line: the chat "
       + "prints it once it is back, with no note of missing messages")
   void resumesAQuietRoom() throws Exception {
-    try (RedisProcess redis = RedisProcess.start();
+    try (RedisServer redis = RedisServer.startProcess();
         ServerProcess a = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
         ServerProcess b = ServerProcess.start(Map.of("REDIS_URL", redis.url()));
         RoomcastClient bob = RoomcastClient.builder(b.url()).user("bob").build()) {

@@ -3,9 +3,9 @@ package io.roomcast.client;
 import static io.roomcast.client.support.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roomcast.client.support.Await;
+import io.roomcast.support.Await;
 import io.roomcast.client.support.Recorder;
-import io.roomcast.client.support.RedisProcess;
+import io.roomcast.support.RedisServer;
 import io.roomcast.client.support.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +59,7 @@ class TwoNodesIT {
 
   /** Two nodes sharing a fresh redis-server. */
   private ServerProcess[] twoNodes() {
-    RedisProcess redis = keep(RedisProcess.start());
+    RedisServer redis = keep(RedisServer.startProcess());
     Map<String, String> env = Map.of("REDIS_URL", redis.url());
     return new ServerProcess[] {keep(ServerProcess.start(env)), keep(ServerProcess.start(env))};
   }
@@ -136,7 +136,7 @@ class TwoNodesIT {
   @DisplayName("an app that stops consuming stops reading; the server closes it as too slow (4008); once the app "
       + "catches up the client reconnects at once and resumes: every message once, in order")
   void slowConsumerResumes() throws Exception {
-    RedisProcess redis = keep(RedisProcess.start());
+    RedisServer redis = keep(RedisServer.startProcess());
     Map<String, String> env = Map.of("REDIS_URL", redis.url(), "CHAT_MAX_PENDING_BYTES", "65536",
         "CHAT_SEND_RATE_PER_SECOND", "10000", "CHAT_SEND_BURST", "10000", "CHAT_HISTORY_SIZE", "10000");
     ServerProcess a = keep(ServerProcess.start(env));

@@ -1,5 +1,7 @@
 package io.roomcast.client.support;
 
+import io.roomcast.support.Await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -28,7 +30,7 @@ public final class ServerProcess implements AutoCloseable {
           + " (./mvnw -B package -DskipTests at the repository root)");
     }
     this.env = new HashMap<>(env);
-    this.port = Ports.free();
+    this.port = io.roomcast.support.JarNode.freePort();
     try {
       this.dir = Files.createTempDirectory("roomcast-client-node-");
     } catch (IOException e) {
@@ -104,11 +106,11 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public void freeze() {
-    Signals.send("STOP", process.pid());
+    io.roomcast.support.Processes.signal(process, "STOP");
   }
 
   public void thaw() {
-    Signals.send("CONT", process.pid());
+    io.roomcast.support.Processes.signal(process, "CONT");
   }
 
   @Override
