@@ -27,35 +27,35 @@ class ArchitectureTest {
   @Test
   @DisplayName("the gateway and the HTTP routes reach rooms only through the bus: never a broker class")
   void gatewayNeverReachesTheBrokers() {
-    check(noClasses().that().resideInAnyPackage("io.roomcast.gateway..", "io.roomcast.http..")
+    assertHolds(noClasses().that().resideInAnyPackage("io.roomcast.gateway..", "io.roomcast.http..")
         .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.bridge.."));
   }
 
   @Test
   @DisplayName("the brokers know nothing of the gateway or the HTTP routes")
   void brokersNeverReachTheGateway() {
-    check(noClasses().that().resideInAnyPackage("io.roomcast.bridge..")
+    assertHolds(noClasses().that().resideInAnyPackage("io.roomcast.bridge..")
         .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.gateway..", "io.roomcast.http.."));
   }
 
   @Test
   @DisplayName("the protocol depends on nothing of ours")
   void protocolStandsAlone() {
-    check(noClasses().that().resideInAPackage("io.roomcast.protocol..")
+    assertHolds(noClasses().that().resideInAPackage("io.roomcast.protocol..")
         .should().dependOnClassesThat(oursOutside("io.roomcast.protocol..")));
   }
 
   @Test
   @DisplayName("the settings depend on nothing of ours")
   void configStandsAlone() {
-    check(noClasses().that().resideInAPackage("io.roomcast.config..")
+    assertHolds(noClasses().that().resideInAPackage("io.roomcast.config..")
         .should().dependOnClassesThat(oursOutside("io.roomcast.config..")));
   }
 
   @Test
   @DisplayName("the bus contract and the operations support know only the protocol and the settings")
   void busAndOpsSitBelowTheParts() {
-    check(noClasses().that().resideInAnyPackage("io.roomcast.bus..", "io.roomcast.ops..")
+    assertHolds(noClasses().that().resideInAnyPackage("io.roomcast.bus..", "io.roomcast.ops..")
         .should().dependOnClassesThat().resideInAnyPackage("io.roomcast.gateway..", "io.roomcast.http..",
             "io.roomcast.bridge..", "io.roomcast.bench.."));
   }
@@ -63,14 +63,14 @@ class ArchitectureTest {
   @Test
   @DisplayName("only the Redis broker uses the Redis client")
   void redisClientStaysInTheRedisBroker() {
-    check(noClasses().that().resideOutsideOfPackage("io.roomcast.bridge.redis..")
+    assertHolds(noClasses().that().resideOutsideOfPackage("io.roomcast.bridge.redis..")
         .should().dependOnClassesThat().resideInAPackage("io.vertx.redis.."));
   }
 
   @Test
   @DisplayName("no two packages depend on each other")
   void noPackageCycles() {
-    check(slices().matching("io.roomcast.(**)").should().beFreeOfCycles());
+    assertHolds(slices().matching("io.roomcast.(**)").should().beFreeOfCycles());
   }
 
   /** A class of the server's outside {@code allowed}. */
@@ -79,7 +79,8 @@ class ArchitectureTest {
         .as("are ours but outside " + allowed);
   }
 
-  private static void check(ArchRule rule) {
+  /** Fails with every violation of {@code rule}, each naming the class and the dependency. */
+  private static void assertHolds(ArchRule rule) {
     rule.check(SERVER);
   }
 }
