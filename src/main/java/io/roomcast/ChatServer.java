@@ -130,10 +130,12 @@ public final class ChatServer {
         ? new RedisBroker(v, config.nodeSettings(), config.redisSettings(), config.roomSettings(), metrics, events)
         : new MemoryBroker(v, config.roomSettings(), metrics, events));
     return vertx.deployVerticle(bridge)
-        .compose(bridgeId -> vertx.deployVerticle(() -> new ChatGatewayVerticle(config, metrics, state, registryName, port),
+        .compose(bridgeId -> vertx.deployVerticle(
+            () -> new ChatGatewayVerticle(config.gatewaySettings(), metrics, state, registryName, port),
             new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))
         .compose(bridgeId -> !config.separateManagementPort() ? Future.succeededFuture(bridgeId)
-            : vertx.deployVerticle(new ManagementVerticle(config, state, registryName, managementPort)).map(bridgeId))
+            : vertx.deployVerticle(new ManagementVerticle(config.host(), config.bridgeTimeoutMs(), state, registryName,
+                managementPort)).map(bridgeId))
         .map(bridgeId -> {
           LOG.info("node {} listening on {}:{} (health and metrics on {}) with {} gateway instances, the {} and the {} "
                   + "transport", config.nodeId(), config.host(), port,

@@ -270,6 +270,13 @@ public record ChatConfig(
     return new NodeSettings(nodeId, bridgeTimeoutMs, presenceTtlSeconds);
   }
 
+  /** What a gateway instance takes (live settings included: made afresh on a change). */
+  public GatewaySettings gatewaySettings() {
+    return new GatewaySettings(host, separateManagementPort(), allowedOrigins, trustedProxies, forwardedHeader,
+        maxConnectionsPerIp, maxConnectionsPerUser, pingIntervalSeconds, idleTimeoutSeconds, writeDelayMs,
+        bridgeTimeoutMs, sessionLimits(), authSettings());
+  }
+
   /** A connection's (live) limits. */
   public SessionLimits sessionLimits() {
     return new SessionLimits(maxFrameBytes, maxTextLength, maxRoomsPerConnection, maxPendingBytes, sendRatePerSecond,

@@ -7,7 +7,7 @@ import io.roomcast.bus.ConfigUpdate;
 import io.roomcast.bus.Drain;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.AddressRange;
-import io.roomcast.config.ChatConfig;
+import io.roomcast.config.GatewaySettings;
 import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.auth.Authenticator;
 import io.roomcast.gateway.auth.ClientAddress;
@@ -56,8 +56,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   /** Replaced when live settings change; read afresh by every check. */
-  private volatile ChatConfig config;
-  /** The connections' part of {@link #config}, made once per change (sessions read it on every write). */
+  private volatile GatewaySettings config;
+  /** The connections' part of {@link #config} (sessions read it on every write). */
   private volatile SessionLimits limits;
   private final Metrics metrics;
   private final NodeState state;
@@ -82,14 +82,15 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private final boolean rfc7239Forwarded;
 
   /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
-  public ChatGatewayVerticle(ChatConfig config, Metrics metrics, NodeState state, String registryName, int port) {
+  public ChatGatewayVerticle(GatewaySettings config, Metrics metrics, NodeState state, String registryName,
+      int port) {
     this.config = config;
-    this.limits = config.sessionLimits();
+    this.limits = config.session();
     this.state = state;
     this.port = port;
     this.metrics = metrics;
     this.registryName = registryName;
-    this.parser = new FrameParser(config.maxTextLength());
+    this.parser = new FrameParser(limits.maxTextLength());
     this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
     this.rfc7239Forwarded = config.forwardedHeader().equals("forwarded");
   }
@@ -97,7 +98,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bridge = new BridgeClient(vertx, config.bridgeTimeoutMs());
-    authenticator = Authenticator.create(vertx, config.authSettings());
+    authenticator = Authenticator.create(vertx, config.auth());
     batch = new FlushBatch(vertx, context, metrics, () -> config.writeDelayMs());
     services = new SessionServices(vertx, () -> limits, () -> parser, metrics, bridge,
         new RoomRegistry(vertx, metrics), authenticator.jwtMode(), this::sessionClosed);
@@ -112,9 +113,9 @@ public final class ChatGatewayVerticle extends VerticleBase {
     });
     drain = vertx.eventBus().localConsumer(Addresses.DRAIN, m -> drain(m.body().windowMs()));
     vertx.eventBus().<ConfigUpdate>localConsumer(Addresses.CONFIG, m -> {
-      config = m.body().config();
-      limits = config.sessionLimits();
-      parser = new FrameParser(config.maxTextLength());
+      config = m.body().config().gatewaySettings();
+      limits = config.session();
+      parser = new FrameParser(limits.maxTextLength());
       // rate and queue limits apply to the connections already open, not only to new ones
       for (Session s : sessions) {
         s.applyLimits(limits);
@@ -149,8 +150,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
         .setPort(port)
         // a hard limit above the protocol's: frames up to it are read whole and answered with a clean 1009 close by
         // MessageAssembler; a frame beyond it is dropped by Netty with the TCP connection (the client sees 1006)
-        .setMaxWebSocketFrameSize(hardFrameLimit(config))
-        .setMaxWebSocketMessageSize(hardFrameLimit(config))
+        .setMaxWebSocketFrameSize(config.hardFrameLimit())
+        .setMaxWebSocketMessageSize(config.hardFrameLimit())
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setHttp2ClearTextEnabled(false)
@@ -176,11 +177,6 @@ public final class ChatGatewayVerticle extends VerticleBase {
     vertx.cancelTimer(pingTimer);
     vertx.cancelTimer(delayProbe);
     return server.close();
-  }
-
-  /** The frame size beyond which Netty drops the connection instead of the session closing it with 1009. */
-  public static int hardFrameLimit(ChatConfig config) {
-    return config.maxFrameBytes() * 4;
   }
 
   /**

@@ -67,10 +67,10 @@ final class Session {
   }
 
   /** Takes changed live limits: the request rate and burst, the strikes before 4029, the bound on pending bytes. */
-  void applyLimits(SessionLimits config) {
-    input.applyLimits(config);
+  void applyLimits(SessionLimits limits) {
+    input.applyLimits(limits);
     if (!closed) {
-      out.bound(config.maxPendingBytes());
+      out.bound(limits.maxPendingBytes());
     }
   }
 
@@ -90,10 +90,7 @@ final class Session {
     writeFrame(ServerFrames.welcome(user, id, settings().nodeId()));
   }
 
-  /**
-   * Writes an event's shared bytes. A client that does not read loses typing events first; once more than
-   * {@code maxPendingBytes} wait for it, it is closed with 4008 (it can reconnect and resume).
-   */
+  /** Writes an event's shared bytes, bounded as every write is ({@link #written}). */
   boolean write(RoomEvent event) {
     // the socket may be closed before its close handler ran: writing to it (or asking writeQueueFull) would throw
     if (closed || closing != null || !out.open()) {
