@@ -1,6 +1,5 @@
 package io.roomcast.bridge;
 
-import io.roomcast.config.ChatConfig;
 
 /** What both brokers share about the lifecycle limits of rooms: the expiry sweep's pace and the quota's message. */
 public final class RoomExpiry {

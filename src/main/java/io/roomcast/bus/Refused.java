@@ -11,10 +11,6 @@ public final class Refused extends RuntimeException {
     this.refusal = refusal;
   }
 
-  public Refused(ErrorCode code, String message) {
-    this(new Refusal(code, message));
-  }
-
   public Refusal refusal() {
     return refusal;
   }

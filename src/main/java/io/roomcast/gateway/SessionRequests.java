@@ -4,6 +4,7 @@ import io.roomcast.bus.BridgeClient;
 import io.roomcast.bus.BridgeReply;
 import io.roomcast.bus.BridgeRequest;
 import io.roomcast.bus.Refusal;
+import io.roomcast.config.SessionLimits;
 import io.roomcast.gateway.auth.Identity;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ErrorCode;
@@ -218,7 +219,7 @@ final class SessionRequests implements ClientFrame.Handler {
     });
   }
 
-  private io.roomcast.config.SessionLimits settings() {
+  private SessionLimits settings() {
     return services.limits().get();
   }
 }

@@ -8,7 +8,6 @@ import io.roomcast.bus.Refusal;
 import io.roomcast.bus.RoomEvent;
 import io.roomcast.config.RoomSettings;
 import io.roomcast.ops.Metrics;
-import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.MessageId;
 import io.roomcast.protocol.ServerFrames;
 import io.roomcast.protocol.StoredMessage;

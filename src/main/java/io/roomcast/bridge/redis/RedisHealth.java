@@ -77,10 +77,6 @@ final class RedisHealth {
     return state != State.SILENT;
   }
 
-  State state() {
-    return state;
-  }
-
   private void check() {
     if (cluster == null) {
       roomCount.get().timeout(intervalMs, TimeUnit.MILLISECONDS).onComplete(ar -> {

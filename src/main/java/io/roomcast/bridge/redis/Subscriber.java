@@ -1,6 +1,5 @@
 package io.roomcast.bridge.redis;
 
-import io.roomcast.bus.Refused;
 import io.roomcast.bus.Refusal;
 import io.roomcast.config.NodeSettings;
 import io.roomcast.config.RedisMode;
@@ -9,7 +8,6 @@ import io.roomcast.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
