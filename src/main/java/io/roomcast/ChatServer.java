@@ -13,6 +13,7 @@ import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
 import io.roomcast.config.LiveConfig;
 import io.roomcast.gateway.ChatGatewayVerticle;
+import io.roomcast.hooks.Hooks;
 import io.roomcast.http.ManagementVerticle;
 import io.roomcast.ops.Logging;
 import io.roomcast.ops.Metrics;
@@ -116,6 +117,7 @@ public final class ChatServer {
     MeterRegistry registry = BackendRegistries.getNow(registryName);
     Metrics metrics = new Metrics(registry);
     NodeState state = new NodeState(config);
+    Hooks hooks = new Hooks(vertx, config.hookSettings(), registry);
     vertx.setPeriodic(10_000, t -> state.sweep());
     int port;
     int managementPort;
@@ -131,7 +133,7 @@ public final class ChatServer {
         : new MemoryBroker(v, config.roomSettings(), metrics, events));
     return vertx.deployVerticle(bridge)
         .compose(bridgeId -> vertx.deployVerticle(
-            () -> new ChatGatewayVerticle(config.gatewaySettings(), metrics, state, registryName, port),
+            () -> new ChatGatewayVerticle(config.gatewaySettings(), metrics, state, registryName, port, hooks),
             new DeploymentOptions().setInstances(config.gatewayInstances())).map(bridgeId))
         .compose(bridgeId -> !config.separateManagementPort() ? Future.succeededFuture(bridgeId)
             : vertx.deployVerticle(new ManagementVerticle(config.host(), config.bridgeTimeoutMs(), state, registryName,

@@ -71,6 +71,30 @@ import java.util.stream.Stream;
  * @param idleTimeoutSeconds a connection that sends nothing (not even a pong) for this long is closed
  * @param closeTimeoutMs once the server decided to close a connection, how long the client has to complete the close
  *     handshake before the TCP connection is reset (what it did not read is discarded)
+ * @param hookConnectUrl the `connect` hook's URL; empty: none
+ * @param hookConnectTimeoutMs how long the `connect` hook may take
+ * @param hookConnectPolicy {@code open} or {@code closed}: what a failure of the `connect` hook does
+ * @param hookJoinUrl the `join` hook's URL; empty: none
+ * @param hookJoinTimeoutMs how long the `join` hook may take
+ * @param hookJoinPolicy {@code open} or {@code closed}: what a failure of the `join` hook does
+ * @param hookSendUrl the `send` hook's URL; empty: none
+ * @param hookSendTimeoutMs how long the `send` hook may take
+ * @param hookSendPolicy {@code open} or {@code closed}: what a failure of the `send` hook does
+ * @param hookBreakerFailures failures of a hook in a row that open its circuit breaker
+ * @param hookBreakerResetMs how long an open breaker waits before a trial call
+ * @param hookPoolSize keep-alive connections to a hook backend per gateway instance
+ * @param hookMaxQueued a connection's requests that may wait behind its pending hook before it is no longer read
+ * @param webhookUrl where events are POSTed; empty: no webhooks
+ * @param webhookSecret {@code whsec_} + base64: signs webhooks and hook calls
+ * @param webhookEvents the event types delivered; empty: all
+ * @param webhookTimeoutMs how long one delivery attempt may take
+ * @param webhookRetryMinMs the first retry's pause
+ * @param webhookRetryMaxMs the longest pause between retries
+ * @param webhookMaxAgeSeconds an event undelivered this long after it happened is dead
+ * @param webhookDeadMax dead events kept
+ * @param webhookConcurrency rooms delivered at once
+ * @param webhookPollMs how often the delivering node looks for new events
+ * @param webhookLeaseMs how long the delivering node's lease lasts without renewal (Redis)
  * @param logFormat {@code text} or {@code json}
  * @param logLevel root log level
  * @param configScanSeconds how often the mounted config file is checked for changes
@@ -125,6 +149,30 @@ public record ChatConfig(
     int pingIntervalSeconds,
     int idleTimeoutSeconds,
     int closeTimeoutMs,
+    String hookConnectUrl,
+    int hookConnectTimeoutMs,
+    String hookConnectPolicy,
+    String hookJoinUrl,
+    int hookJoinTimeoutMs,
+    String hookJoinPolicy,
+    String hookSendUrl,
+    int hookSendTimeoutMs,
+    String hookSendPolicy,
+    int hookBreakerFailures,
+    int hookBreakerResetMs,
+    int hookPoolSize,
+    int hookMaxQueued,
+    String webhookUrl,
+    String webhookSecret,
+    List<String> webhookEvents,
+    int webhookTimeoutMs,
+    int webhookRetryMinMs,
+    int webhookRetryMaxMs,
+    int webhookMaxAgeSeconds,
+    int webhookDeadMax,
+    int webhookConcurrency,
+    int webhookPollMs,
+    int webhookLeaseMs,
     String logFormat,
     String logLevel,
     int configScanSeconds) {
@@ -209,6 +257,7 @@ public record ChatConfig(
       throw new ConfigException(Setting.FORWARDED_HEADER.label() + " must be x-forwarded-for or forwarded");
     }
     v.put(Setting.FORWARDED_HEADER, forwardedHeader);
+    validateHooks(v);
     String logFormat = (String) v.get(Setting.LOG_FORMAT);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException(Setting.LOG_FORMAT.label() + " must be text or json");
@@ -222,6 +271,57 @@ public record ChatConfig(
       v.put(Setting.GATEWAY_INSTANCES, Runtime.getRuntime().availableProcessors());
     }
     return build(c -> v.get(Setting.ofKey(c.getName())));
+  }
+
+  /** The hooks' and webhooks' URLs, policies, event types and secret. */
+  private static void validateHooks(Map<Setting, Object> v) {
+    boolean signed = false;
+    for (Setting url : List.of(Setting.HOOK_CONNECT_URL, Setting.HOOK_JOIN_URL, Setting.HOOK_SEND_URL,
+        Setting.WEBHOOK_URL)) {
+      String value = (String) v.get(url);
+      if (!value.isEmpty() && !value.matches("https?://[^\\s/?#]+[^\\s]*")) {
+        throw new ConfigException(url.label() + " must be an http:// or https:// URL, got '" + value + "'");
+      }
+      signed |= !value.isEmpty();
+    }
+    for (Setting policy : List.of(Setting.HOOK_CONNECT_POLICY, Setting.HOOK_JOIN_POLICY, Setting.HOOK_SEND_POLICY)) {
+      String value = ((String) v.get(policy)).toLowerCase(java.util.Locale.ROOT);
+      if (!value.equals("open") && !value.equals("closed")) {
+        throw new ConfigException(policy.label() + " must be open or closed, got '" + value + "'");
+      }
+      v.put(policy, value);
+    }
+    for (Object type : (List<?>) v.get(Setting.WEBHOOK_EVENTS)) {
+      if (!WebhookSettings.TYPES.contains(type.toString())) {
+        throw new ConfigException(Setting.WEBHOOK_EVENTS.label() + " lists '" + type + "': the types are "
+            + String.join(", ", WebhookSettings.TYPES));
+      }
+    }
+    if ((int) v.get(Setting.WEBHOOK_RETRY_MIN_MS) > (int) v.get(Setting.WEBHOOK_RETRY_MAX_MS)) {
+      throw new ConfigException(Setting.WEBHOOK_RETRY_MIN_MS.label() + " must not exceed "
+          + Setting.WEBHOOK_RETRY_MAX_MS.label());
+    }
+    String secret = (String) v.get(Setting.WEBHOOK_SECRET);
+    if (!secret.isEmpty() && secretBytes(secret) == null) {
+      throw new ConfigException(Setting.WEBHOOK_SECRET.label() + " must be whsec_ followed by the base64 of at least "
+          + "16 bytes");
+    }
+    if (signed && secret.isEmpty()) {
+      throw new ConfigException(Setting.WEBHOOK_SECRET.label() + " is needed: hooks and webhooks are signed with it");
+    }
+  }
+
+  /** The key of a {@code whsec_...} secret, or null when it is not one (or shorter than 16 bytes). */
+  static byte[] secretBytes(String secret) {
+    if (!secret.startsWith("whsec_")) {
+      return null;
+    }
+    try {
+      byte[] key = java.util.Base64.getDecoder().decode(secret.substring("whsec_".length()));
+      return key.length >= 16 ? key : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** A config whose components come from {@code values}, in the record's order. */
@@ -274,7 +374,29 @@ public record ChatConfig(
   public GatewaySettings gatewaySettings() {
     return new GatewaySettings(host, separateManagementPort(), allowedOrigins, trustedProxies, forwardedHeader,
         maxConnectionsPerIp, maxConnectionsPerUser, pingIntervalSeconds, idleTimeoutSeconds, writeDelayMs,
-        bridgeTimeoutMs, sessionLimits(), authSettings());
+        bridgeTimeoutMs, sessionLimits(), authSettings(), hookSettings());
+  }
+
+  /** The hooks a gateway asks, and how it calls them. */
+  public HookSettings hookSettings() {
+    return new HookSettings(
+        new HookSettings.Hook("connect", hookConnectUrl, hookConnectTimeoutMs, hookConnectPolicy.equals("open")),
+        new HookSettings.Hook("join", hookJoinUrl, hookJoinTimeoutMs, hookJoinPolicy.equals("open")),
+        new HookSettings.Hook("send", hookSendUrl, hookSendTimeoutMs, hookSendPolicy.equals("open")),
+        signingKey(), hookBreakerFailures, hookBreakerResetMs, hookPoolSize, hookMaxQueued, nodeId,
+        !webhookUrl.isEmpty());
+  }
+
+  /** Where and how events are delivered. */
+  public WebhookSettings webhookSettings() {
+    return new WebhookSettings(webhookUrl, signingKey(),
+        java.util.Set.copyOf(webhookEvents.isEmpty() ? WebhookSettings.TYPES : webhookEvents), webhookTimeoutMs,
+        webhookRetryMinMs, webhookRetryMaxMs, webhookMaxAgeSeconds, webhookDeadMax, webhookConcurrency,
+        webhookPollMs, webhookLeaseMs, nodeId);
+  }
+
+  private byte[] signingKey() {
+    return webhookSecret.isEmpty() ? new byte[0] : secretBytes(webhookSecret);
   }
 
   /** A connection's (live) limits. */

@@ -141,6 +141,68 @@ public enum Setting {
       + " the client has this long to complete the close handshake; then the TCP connection is reset, discarding "
       + "what the client did not read, and its slot of the per-address and per-user limits is free. Replies to "
       + "requests already accepted go out first if they come within it"),
+  HOOK_CONNECT_URL("hookConnectUrl", "CHAT_HOOK_CONNECT_URL", Kind.STRING, "", Apply.LIVE,
+      "the `connect` hook: URL the node POSTs to before it lets a WebSocket upgrade happen ([hooks.md](hooks.md)); a refusal is "
+      + "HTTP 403 with the backend's reason; empty: no hook"),
+  HOOK_CONNECT_TIMEOUT_MS("hookConnectTimeoutMs", "CHAT_HOOK_CONNECT_TIMEOUT_MS", 10, 60_000, 1000, Apply.LIVE,
+      "how long the `connect` hook may take; later counts as a failure"),
+  HOOK_CONNECT_POLICY("hookConnectPolicy", "CHAT_HOOK_CONNECT_POLICY", Kind.STRING, "closed", Apply.LIVE,
+      "what a failure of the `connect` hook (timeout, unreachable, an answer other than 200 with JSON `allow`, an open "
+      + "circuit) does: `closed` refuses with `unavailable` (HTTP 503), `open` lets it happen"),
+  HOOK_JOIN_URL("hookJoinUrl", "CHAT_HOOK_JOIN_URL", Kind.STRING, "", Apply.LIVE,
+      "the `join` hook: URL the node POSTs to before it lets a `join` happen ([hooks.md](hooks.md)); a refusal is "
+      + "`forbidden` with the backend's reason; empty: no hook"),
+  HOOK_JOIN_TIMEOUT_MS("hookJoinTimeoutMs", "CHAT_HOOK_JOIN_TIMEOUT_MS", 10, 60_000, 1000, Apply.LIVE,
+      "how long the `join` hook may take; later counts as a failure"),
+  HOOK_JOIN_POLICY("hookJoinPolicy", "CHAT_HOOK_JOIN_POLICY", Kind.STRING, "closed", Apply.LIVE,
+      "what a failure of the `join` hook (timeout, unreachable, an answer other than 200 with JSON `allow`, an open "
+      + "circuit) does: `closed` refuses with `unavailable`, `open` lets it happen"),
+  HOOK_SEND_URL("hookSendUrl", "CHAT_HOOK_SEND_URL", Kind.STRING, "", Apply.LIVE,
+      "the `send` hook: URL the node POSTs to before it lets a `send` happen ([hooks.md](hooks.md)); a refusal is "
+      + "`forbidden` with the backend's reason; its answer may replace the text; empty: no hook"),
+  HOOK_SEND_TIMEOUT_MS("hookSendTimeoutMs", "CHAT_HOOK_SEND_TIMEOUT_MS", 10, 60_000, 1000, Apply.LIVE,
+      "how long the `send` hook may take; later counts as a failure"),
+  HOOK_SEND_POLICY("hookSendPolicy", "CHAT_HOOK_SEND_POLICY", Kind.STRING, "closed", Apply.LIVE,
+      "what a failure of the `send` hook (timeout, unreachable, an answer other than 200 with JSON `allow`, an open "
+      + "circuit) does: `closed` refuses with `unavailable`, `open` lets it happen"),
+  HOOK_BREAKER_FAILURES("hookBreakerFailures", "CHAT_HOOK_BREAKER_FAILURES", 1, 1_000_000, 5, Apply.RESTART,
+      "failures of one hook in a row that open its circuit breaker: while open, calls fail at once (the policy "
+      + "decides) instead of waiting for a backend that is down"),
+  HOOK_BREAKER_RESET_MS("hookBreakerResetMs", "CHAT_HOOK_BREAKER_RESET_MS", 100, 600_000, 5000, Apply.RESTART,
+      "how long an open circuit breaker waits before it lets one trial call through (half open)"),
+  HOOK_POOL_SIZE("hookPoolSize", "CHAT_HOOK_POOL_SIZE", 1, 10_000, 32, Apply.RESTART,
+      "keep-alive connections to a hook backend, per gateway instance"),
+  HOOK_MAX_QUEUED("hookMaxQueued", "CHAT_HOOK_MAX_QUEUED", 1, 100_000, 64, Apply.LIVE,
+      "a connection's requests that may wait behind one of its hooks (they keep their order); beyond it the "
+      + "connection is not read until they are served"),
+  WEBHOOK_URL("webhookUrl", "CHAT_WEBHOOK_URL", Kind.STRING, "", Apply.RESTART,
+      "URL the node POSTs events to, signed, at least once and in order per room ([hooks.md](hooks.md)); empty: "
+      + "no webhooks (no event is recorded)"),
+  WEBHOOK_SECRET("webhookSecret", "CHAT_WEBHOOK_SECRET", Kind.SECRET, "", Apply.RESTART,
+      "`whsec_` followed by base64 (at least 16 bytes): the key that signs webhooks and hook calls (Standard "
+      + "Webhooks); needed when a hook or `webhookUrl` is set. Secret: never logged"),
+  WEBHOOK_EVENTS("webhookEvents", "CHAT_WEBHOOK_EVENTS", Kind.LIST, "", Apply.RESTART,
+      "comma-separated event types to deliver (`message.created`, `message.deleted`, `room.created`, "
+      + "`room.deleted`, `member.joined`, `member.left`, `member.removed`); empty: all of them"),
+  WEBHOOK_TIMEOUT_MS("webhookTimeoutMs", "CHAT_WEBHOOK_TIMEOUT_MS", 10, 600_000, 5000, Apply.RESTART,
+      "how long one delivery attempt may take; later counts as a failure and is retried"),
+  WEBHOOK_RETRY_MIN_MS("webhookRetryMinMs", "CHAT_WEBHOOK_RETRY_MIN_MS", 10, 3_600_000, 1000, Apply.RESTART,
+      "pause before the first retry of an event; each further one doubles it, with jitter"),
+  WEBHOOK_RETRY_MAX_MS("webhookRetryMaxMs", "CHAT_WEBHOOK_RETRY_MAX_MS", 10, 86_400_000, 300000, Apply.RESTART,
+      "longest pause between retries of an event"),
+  WEBHOOK_MAX_AGE_SECONDS("webhookMaxAgeSeconds", "CHAT_WEBHOOK_MAX_AGE_SECONDS", 1, 30L * 24 * 3600, 86400,
+      Apply.RESTART,
+      "an event not delivered this long after it happened is dead: set aside (listed and replayed by the API), "
+      + "counted and logged, and the room's next events go on"),
+  WEBHOOK_DEAD_MAX("webhookDeadMax", "CHAT_WEBHOOK_DEAD_MAX", 0, 10_000_000, 10000, Apply.RESTART,
+      "dead events kept for listing and replay; older ones are dropped"),
+  WEBHOOK_CONCURRENCY("webhookConcurrency", "CHAT_WEBHOOK_CONCURRENCY", 1, 10_000, 32, Apply.RESTART,
+      "rooms whose events the delivering node sends at once (one request at a time per room, to keep the order)"),
+  WEBHOOK_POLL_MS("webhookPollMs", "CHAT_WEBHOOK_POLL_MS", 10, 60_000, 200, Apply.RESTART,
+      "how often the delivering node looks for rooms with new events"),
+  WEBHOOK_LEASE_MS("webhookLeaseMs", "CHAT_WEBHOOK_LEASE_MS", 1000, 600_000, 10000, Apply.RESTART,
+      "with Redis: one node delivers at a time, holding a lease it renews; another node takes over this long "
+      + "after the holder stopped (crashed or partitioned)"),
   LOG_FORMAT("logFormat", "CHAT_LOG_FORMAT", Kind.STRING, "text", Apply.RESTART,
       "`text` or `json` (one object per line)"),
   LOG_LEVEL("logLevel", "CHAT_LOG_LEVEL", Kind.STRING, "INFO", Apply.LIVE,

@@ -13,6 +13,8 @@ import io.roomcast.gateway.auth.Authenticator;
 import io.roomcast.gateway.auth.ClientAddress;
 import io.roomcast.gateway.auth.Identity;
 import io.roomcast.gateway.wire.WireSocket;
+import io.roomcast.hooks.HookClient;
+import io.roomcast.hooks.Hooks;
 import io.roomcast.http.HttpApi;
 import io.roomcast.http.OpsRoutes;
 import io.roomcast.ops.Metrics;
@@ -71,6 +73,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
   private MessageConsumer<Drain> drain;
   private HttpServer server;
   private Authenticator authenticator;
+  private final Hooks hooks;
+  private HookClient hookClient;
   private long pingTimer;
   private long delayProbe;
   /** How often each event loop checks how late it runs its tasks. */
@@ -83,7 +87,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
 
   /** @param port the port to bind: the config's, or the free port chosen for it when that is 0 */
   public ChatGatewayVerticle(GatewaySettings config, Metrics metrics, NodeState state, String registryName,
-      int port) {
+      int port, Hooks hooks) {
+    this.hooks = hooks;
     this.config = config;
     this.limits = config.session();
     this.state = state;
@@ -100,8 +105,10 @@ public final class ChatGatewayVerticle extends VerticleBase {
     bridge = new BridgeClient(vertx, config.bridgeTimeoutMs());
     authenticator = Authenticator.create(vertx, config.auth());
     batch = new FlushBatch(vertx, context, metrics, () -> config.writeDelayMs());
+    hookClient = new HookClient(vertx, hooks);
     services = new SessionServices(vertx, () -> limits, () -> parser, metrics, bridge,
-        new RoomRegistry(vertx, metrics), authenticator.jwtMode(), this::sessionClosed);
+        new RoomRegistry(vertx, metrics), authenticator.jwtMode(), this::sessionClosed, hookClient,
+        () -> config.hooks());
     announcements = vertx.eventBus().localConsumer(Addresses.ROOMS, m -> {
       for (Session s : sessions) {
         try {
@@ -216,7 +223,7 @@ public final class ChatGatewayVerticle extends VerticleBase {
     // async checks follow: the request must be paused, or toWebSocket() fails once they complete
     req.pause();
     io.netty.channel.Channel channel = WireSocket.channelOf(req);
-    authenticator.identify(req).compose(identity ->
+    authenticator.identify(req).compose(identity -> connectHook(identity, ip)).compose(identity ->
             bridge.ask(new BridgeRequest.Connect(identity.user(), config.maxConnectionsPerUser()))
                 .map(admitted -> admitted.admitted() ? identity : null))
         .onComplete(ar -> {
@@ -224,6 +231,10 @@ public final class ChatGatewayVerticle extends VerticleBase {
             state.releaseIp(ip);
             if (ar.succeeded()) {
               refuseUpgrade(ctx, Refusal.USER_CONNECTIONS, 429, ErrorCode.RATE_LIMITED, "this user holds too many connections");
+            } else if (ar.cause() instanceof HookRefused h) {
+              REFUSALS.info("upgrade refused for {} by the connect hook", ip);
+              refuseUpgrade(ctx, Refusal.HOOK, h.status, h.status == 403 ? ErrorCode.FORBIDDEN : ErrorCode.UNAVAILABLE,
+                  h.getMessage());
             } else if (ar.cause() instanceof Authenticator.Refused r) {
               REFUSALS.info("upgrade refused for {}: {}", ip, r.getMessage());
               refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
@@ -253,6 +264,37 @@ public final class ChatGatewayVerticle extends VerticleBase {
             bridge.tell(new BridgeRequest.Disconnect(identity.user()));
           });
         });
+  }
+
+  /** The {@code connect} hook refused (403, with the backend's reason) or failed under {@code closed} (503). */
+  private static final class HookRefused extends RuntimeException {
+    final int status;
+
+    HookRefused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  /** Asks the {@code connect} hook, when one is set, whether {@code identity} may connect from {@code ip}. */
+  private Future<Identity> connectHook(Identity identity, String ip) {
+    var hook = config.hooks().connect();
+    if (!hook.enabled()) {
+      return Future.succeededFuture(identity);
+    }
+    io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("user", identity.user())
+        .put("address", ip).put("node", config.hooks().node());
+    if (identity.claims() != null) {
+      body.put("claims", identity.claims());
+    }
+    return hookClient.call(hook, body).compose(verdict -> {
+      if (verdict instanceof HookClient.Verdict.Allow) {
+        return Future.succeededFuture(identity);
+      } else if (verdict instanceof HookClient.Verdict.Refuse r) {
+        return Future.failedFuture(new HookRefused(403, r.reason()));
+      }
+      return Future.failedFuture(new HookRefused(503, "the application's connect check did not answer: retry later"));
+    });
   }
 
   private void refuseUpgrade(RoutingContext ctx, Refusal reason, int status, ErrorCode code, String message) {

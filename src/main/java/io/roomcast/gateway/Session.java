@@ -87,7 +87,19 @@ final class Session {
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClose());
     out.bound(settings().maxPendingBytes());
-    writeFrame(ServerFrames.welcome(user, id, settings().nodeId()));
+    writeFrame(ServerFrames.welcome(user, id, settings().nodeId(), features(services.hookSettings().get())));
+  }
+
+  /** What {@code welcome.features} announces: the extensions every node speaks, then {@code hooks} and {@code webhooks} when set. */
+  static java.util.List<String> features(io.roomcast.config.HookSettings hooks) {
+    java.util.List<String> features = new java.util.ArrayList<>(ServerFrames.FEATURES);
+    if (hooks.any()) {
+      features.add("hooks");
+    }
+    if (hooks.webhooks()) {
+      features.add("webhooks");
+    }
+    return features;
   }
 
   /** Writes an event's shared bytes, bounded as every write is ({@link #written}). */
@@ -226,6 +238,23 @@ final class Session {
         out.abort();
       }
     });
+  }
+
+  /** Stops or restarts reading the socket: while many requests wait behind a pending hook, the client is not read. */
+  void reading(boolean on) {
+    if (closed) {
+      return;
+    }
+    if (on) {
+      ws.resume();
+    } else {
+      ws.pause();
+    }
+  }
+
+  /** Whether the session decided to close (later requests are not served). */
+  boolean closing() {
+    return closing != null;
   }
 
   /** Whether the socket closed (the session then left its rooms). */

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The input half of a session: WebSocket frames assembled into messages ({@link MessageAssembler}), parsed
  * ({@link FrameParser}), each request admitted by the connection's rate limit, and handed to the session's
- * {@link ClientFrame.Handler}. What cannot be taken is refused with its coded error, or closes the connection (a
+ * {@link SessionRequests}, in order. What cannot be taken is refused with its coded error, or closes the connection (a
  * message too large or not UTF-8, a rate limit abused). Used from the session's event loop only.
  */
 final class SessionInput {
@@ -24,7 +24,7 @@ final class SessionInput {
 
   private final Session session;
   private final Supplier<FrameParser> parser;
-  private final ClientFrame.Handler requests;
+  private final SessionRequests requests;
   private final MessageAssembler assembler;
   /** The requests a connection may make: {@code sendBurst} at once, {@code sendRatePerSecond} on average. */
   private final TokenBucket rate;
@@ -32,7 +32,7 @@ final class SessionInput {
   private final TokenBucket strikes;
   private final int maxFrameBytes;
 
-  SessionInput(Session session, SessionLimits settings, Supplier<FrameParser> parser, ClientFrame.Handler requests) {
+  SessionInput(Session session, SessionLimits settings, Supplier<FrameParser> parser, SessionRequests requests) {
     this.session = session;
     this.parser = parser;
     this.requests = requests;
@@ -76,7 +76,7 @@ final class SessionInput {
       return;
     }
     if (frame instanceof ClientFrame.Ping || admit(frame.ref())) {
-      frame.accept(requests);
+      requests.handle(frame);
     }
   }
 

@@ -9,17 +9,22 @@ import io.roomcast.gateway.auth.Identity;
 import io.roomcast.protocol.ClientFrame;
 import io.roomcast.protocol.ErrorCode;
 import io.roomcast.protocol.ServerFrames;
+import io.roomcast.config.HookSettings;
+import io.roomcast.hooks.HookClient;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What a session does with each request once admitted: the bridge calls it makes (answering a refusal with its coded
- * error), the rooms it joined or is joining ({@link Member}), and the token's limits on rooms. Every request type has
- * its method here ({@link ClientFrame.Handler}): a new one does not compile until it is handled. Used from the
- * session's event loop only.
+ * error), the rooms it joined or is joining ({@link Member}), the token's limits on rooms, and the {@code join} and
+ * {@code send} hooks. Every request type has its method here ({@link ClientFrame.Handler}): a new one does not compile
+ * until it is handled. While a hook is pending, the connection's later requests wait behind it ({@link #handle}), so
+ * they keep their order; other connections are not held up. Used from the session's event loop only.
  */
 final class SessionRequests implements ClientFrame.Handler {
   private final Session session;
@@ -34,8 +39,13 @@ final class SessionRequests implements ClientFrame.Handler {
   private final String quota;
   /** Rooms joined or being joined. */
   private final Map<String, Member> rooms = new HashMap<>();
-  /** Bridge requests not answered yet; a close waits for them, so every accepted request gets its reply. */
+  /** Bridge requests and hooks not answered yet; a close waits for them, so every accepted request gets its reply. */
   private int inFlight;
+  /** A hook is pending: later requests wait in {@link #waiting}. */
+  private boolean held;
+  private final ArrayDeque<ClientFrame> waiting = new ArrayDeque<>();
+  /** Reading stopped because {@code hookMaxQueued} requests wait. */
+  private boolean paused;
 
   SessionRequests(Session session, SessionServices services, Identity identity, String ip) {
     this.session = session;
@@ -44,6 +54,69 @@ final class SessionRequests implements ClientFrame.Handler {
     this.user = identity.user();
     this.id = session.id();
     this.quota = services.jwtMode() ? "user:" + user : "ip:" + ip;
+  }
+
+  /**
+   * Serves a request, or, while a hook is pending, keeps it for when the hook is answered (the connection's requests
+   * keep their order). When {@code hookMaxQueued} wait, the socket is no longer read until they are served.
+   */
+  void handle(ClientFrame frame) {
+    if (!held && waiting.isEmpty()) {
+      frame.accept(this);
+      return;
+    }
+    waiting.add(frame);
+    if (!paused && waiting.size() >= services.hookSettings().get().maxQueued()) {
+      paused = true;
+      session.reading(false);
+    }
+  }
+
+  /** A hook was answered: the requests that waited behind it are served, until one of them waits for a hook. */
+  private void release() {
+    held = false;
+    while (!held && !waiting.isEmpty()) {
+      ClientFrame next = waiting.poll();
+      if (!session.closing() && !session.ended()) {
+        next.accept(this);
+      }
+    }
+    if (paused && waiting.size() < services.hookSettings().get().maxQueued()) {
+      paused = false;
+      session.reading(true);
+    }
+  }
+
+  /**
+   * Asks {@code hook} (when it is set) before {@code go} does the request, with the text to store ({@code text}, or
+   * the hook's replacement). A refusal answers {@code forbidden} with the backend's reason; a failure under the
+   * {@code closed} policy {@code unavailable} (the client retries, with its key). Counted in flight meanwhile.
+   */
+  private void afterHook(HookSettings.Hook hook, JsonObject body, String text, String ref,
+      java.util.function.Consumer<String> go) {
+    if (!hook.enabled()) {
+      go.accept(text);
+      return;
+    }
+    held = true;
+    inFlight++;
+    services.hooks().call(hook, body).onComplete(ar -> {
+      HookClient.Verdict verdict = ar.result();
+      if (!session.ended()) {
+        if (verdict instanceof HookClient.Verdict.Allow allow) {
+          go.accept(allow.text() != null ? allow.text() : text);
+        } else if (verdict instanceof HookClient.Verdict.Refuse refusal) {
+          session.refuse(ErrorCode.FORBIDDEN, refusal.reason(), ref);
+        } else {
+          session.refuse(ErrorCode.UNAVAILABLE, "the application's " + hook.name()
+              + " check did not answer: retry later", ref);
+        }
+      }
+      if (--inFlight == 0) {
+        session.allAnswered();
+      }
+      release();
+    });
   }
 
   /** Bridge requests not answered yet. */
@@ -104,11 +177,34 @@ final class SessionRequests implements ClientFrame.Handler {
   @Override
   public void send(ClientFrame.Send s) {
     if (allowed(s.room(), s.ref()) && requireJoined(s.room(), s.ref())) {
-      ask(new BridgeRequest.Publish(s.room(), user, s.text(), s.key()), s.ref(), sent -> {
-        services.metrics().messageIn();
-        session.writeFrame(ServerFrames.sent(s.ref(), s.room(), sent.id()));
+      HookSettings hooks = services.hookSettings().get();
+      JsonObject body = hooks.send().enabled() ? new JsonObject().put("user", user).put("room", s.room())
+          .put("text", s.text()).put("session", id).put("node", hooks.node()) : null;
+      afterHook(hooks.send(), body, s.text(), s.ref(), text -> {
+        if (!text.equals(s.text()) && !replacementFits(text, s.ref())) {
+          return;
+        }
+        ask(new BridgeRequest.Publish(s.room(), user, text, s.key()), s.ref(), sent -> {
+          services.metrics().messageIn();
+          session.writeFrame(ServerFrames.sent(s.ref(), s.room(), sent.id()));
+        });
       });
     }
+  }
+
+  /**
+   * A text the {@code send} hook put in place of the client's must itself be a text the client could have sent;
+   * one that is not is refused {@code unavailable} (the backend is at fault, not the client) and nothing is stored.
+   */
+  private boolean replacementFits(String text, String ref) {
+    int length = text.codePointCount(0, text.length());
+    int max = settings().maxTextLength();
+    if (length >= 1 && length <= max) {
+      return true;
+    }
+    session.refuse(ErrorCode.UNAVAILABLE, "the application's send check replaced the text with one of " + length
+        + " characters (1 to " + max + " allowed)", ref);
+    return false;
   }
 
   @Override
@@ -127,6 +223,19 @@ final class SessionRequests implements ClientFrame.Handler {
     int max = settings().maxRoomsPerConnection();
     if (rooms.size() >= max) {
       session.refuse(ErrorCode.TOO_MANY_ROOMS, "a connection may join at most " + max + " rooms", j.ref());
+      return;
+    }
+    HookSettings hooks = services.hookSettings().get();
+    JsonObject body = hooks.join().enabled() ? new JsonObject().put("user", user).put("room", room)
+        .put("session", id).put("node", hooks.node()) : null;
+    afterHook(hooks.join(), body, null, j.ref(), ignored -> joinNow(j));
+  }
+
+  /** The join itself, once the {@code join} hook (if any) allowed it. */
+  private void joinNow(ClientFrame.Join j) {
+    String room = j.room();
+    if (rooms.containsKey(room)) {
+      join(j);   // joined meanwhile (a join sent twice while the hook was asked): answered as a repeat
       return;
     }
     // listen first and hold live events back; after the reply, replay what the client missed and release the

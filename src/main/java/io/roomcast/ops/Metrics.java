@@ -41,7 +41,7 @@ public final class Metrics {
 
   /** Why a WebSocket upgrade was refused (the {@code reason} label of {@code roomcast_upgrades_refused_total}). */
   public enum Refusal {
-    DRAINING, NOT_WEBSOCKET, UPGRADE_RATE, ORIGIN, ADDRESS_CONNECTIONS, IDENTITY, USER_CONNECTIONS, BROKER;
+    DRAINING, NOT_WEBSOCKET, UPGRADE_RATE, ORIGIN, ADDRESS_CONNECTIONS, IDENTITY, HOOK, USER_CONNECTIONS, BROKER;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

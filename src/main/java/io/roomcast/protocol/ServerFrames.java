@@ -10,16 +10,16 @@ import java.util.List;
 public final class ServerFrames {
   public static final int PROTOCOL_VERSION = 1;
   /**
-   * The additive extensions of version 1 this server speaks, named in {@code welcome.features}: {@code position}
-   * ({@code joined.last}).
+   * The additive extensions of version 1 every node speaks, named in {@code welcome.features}: {@code position}
+   * ({@code joined.last}). {@code hooks} and {@code webhooks} follow when they are configured.
    */
   public static final List<String> FEATURES = List.of("position");
 
   private ServerFrames() {}
 
-  public static Buffer welcome(String user, String session, String node) {
+  public static Buffer welcome(String user, String session, String node, List<String> features) {
     return new JsonObject().put("type", "welcome").put("user", user).put("session", session).put("node", node)
-        .put("protocol", PROTOCOL_VERSION).put("features", new JsonArray(FEATURES)).toBuffer();
+        .put("protocol", PROTOCOL_VERSION).put("features", new JsonArray(features)).toBuffer();
   }
 
   public static Buffer ok(String ref, String room) {

@@ -33,7 +33,7 @@ class ServerFramesTest {
   @Test
   @DisplayName("welcome (with the extensions spoken), joined (with its position), history and presence have the protocol's fields")
   void shapes() {
-    assertThat(new JsonObject(ServerFrames.welcome("ann", "s1", "n1"))).isEqualTo(new JsonObject()
+    assertThat(new JsonObject(ServerFrames.welcome("ann", "s1", "n1", ServerFrames.FEATURES))).isEqualTo(new JsonObject()
         .put("type", "welcome").put("user", "ann").put("session", "s1").put("node", "n1").put("protocol", 1)
         .put("features", new JsonArray().add("position")));
     assertThat(new JsonObject(ServerFrames.joined("r", "lobby", List.of("ann", "bob"), false, new MessageId(0, 42))))

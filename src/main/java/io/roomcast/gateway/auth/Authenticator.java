@@ -143,7 +143,8 @@ public final class Authenticator {
               rooms.add((String) o);   // precheck: strings only
             }
           }
-          return Future.succeededFuture(new Identity(sub, expiresAt, rooms, Boolean.TRUE.equals(claims.getValue("admin"))));
+          return Future.succeededFuture(new Identity(sub, expiresAt, rooms, Boolean.TRUE.equals(claims.getValue("admin")),
+              claims.copy()));
         });
   }
 
