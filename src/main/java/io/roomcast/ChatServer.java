@@ -13,7 +13,10 @@ import io.roomcast.config.ConfigException;
 import io.roomcast.config.ConfigLoader;
 import io.roomcast.config.LiveConfig;
 import io.roomcast.gateway.ChatGatewayVerticle;
+import io.roomcast.config.WebhookSettings;
 import io.roomcast.hooks.Hooks;
+import io.roomcast.webhooks.MemoryWebhookStore;
+import io.roomcast.webhooks.WebhookDelivery;
 import io.roomcast.http.ManagementVerticle;
 import io.roomcast.ops.Logging;
 import io.roomcast.ops.Metrics;
@@ -128,9 +131,13 @@ public final class ChatServer {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
+    WebhookSettings webhooks = config.webhookSettings();
     VerticleBase bridge = new BridgeVerticle((v, events) -> config.usesRedis()
-        ? new RedisBroker(v, config.nodeSettings(), config.redisSettings(), config.roomSettings(), metrics, events)
-        : new MemoryBroker(v, config.roomSettings(), metrics, events));
+        ? new RedisBroker(v, config.nodeSettings(), config.redisSettings(), config.roomSettings(), metrics, events,
+            webhooks)
+        : new MemoryBroker(v, config.roomSettings(), metrics, events,
+            webhooks.enabled() ? new MemoryWebhookStore(webhooks) : null),
+        webhooks.enabled() ? (v, store) -> new WebhookDelivery(v, webhooks, store, registry) : null);
     return vertx.deployVerticle(bridge)
         .compose(bridgeId -> vertx.deployVerticle(
             () -> new ChatGatewayVerticle(config.gatewaySettings(), metrics, state, registryName, port, hooks),

@@ -16,6 +16,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
+import io.roomcast.webhooks.WebhookDelivery;
+import io.roomcast.webhooks.WebhookStore;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,18 +35,31 @@ public final class BridgeVerticle extends VerticleBase
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
 
   private final BiFunction<Vertx, RoomEvents, Broker> brokers;
+  private final BiFunction<Vertx, WebhookStore, WebhookDelivery> deliveries;
   private Broker broker;
+  private WebhookDelivery delivery;
   private MessageConsumer<Object> consumer;
 
   /** @param brokers makes the broker, given this verticle's Vertx and where its events go */
   public BridgeVerticle(BiFunction<Vertx, RoomEvents, Broker> brokers) {
+    this(brokers, null);
+  }
+
+  /** @param deliveries makes the webhook delivery over the broker's event store, when webhooks are on (else null) */
+  public BridgeVerticle(BiFunction<Vertx, RoomEvents, Broker> brokers,
+      BiFunction<Vertx, WebhookStore, WebhookDelivery> deliveries) {
     this.brokers = brokers;
+    this.deliveries = deliveries;
   }
 
   @Override
   public Future<?> start() {
     broker = brokers.apply(vertx, this);
     return broker.start().compose(v -> {
+      if (deliveries != null && broker.webhooks() != null) {
+        delivery = deliveries.apply(vertx, broker.webhooks());
+        delivery.start();
+      }
       consumer = vertx.eventBus().localConsumer(Addresses.BRIDGE, this::handle);
       return consumer.completion();
     });
@@ -52,6 +67,9 @@ public final class BridgeVerticle extends VerticleBase
 
   @Override
   public Future<?> stop() {
+    if (delivery != null) {
+      delivery.stop();
+    }
     return consumer.unregister().eventually(() -> broker.stop());
   }
 
@@ -181,5 +199,30 @@ public final class BridgeVerticle extends VerticleBase
   public Future<BridgeReply> disconnect(BridgeRequest.Disconnect r) {
     broker.disconnect(r.user());
     return null;
+  }
+
+  @Override
+  public Future<BridgeReply.Events> deadWebhooks(BridgeRequest.DeadWebhooks r) {
+    WebhookStore store = broker.webhooks();
+    return store == null ? Future.failedFuture(webhooksOff())
+        : store.deadEvents(r.limit()).map(events -> new BridgeReply.Events(events.stream()
+            .map(e -> e.body().toJsonObject().put("id", e.id())).toList()));
+  }
+
+  @Override
+  public Future<BridgeReply.Count> replayWebhooks(BridgeRequest.ReplayWebhooks r) {
+    WebhookStore store = broker.webhooks();
+    if (store == null) {
+      return Future.failedFuture(webhooksOff());
+    }
+    return store.replayDead(r.limit()).map(n -> {
+      LOG.info("webhooks: {} dead events put back in their rooms' queues", n);
+      return new BridgeReply.Count(n);
+    });
+  }
+
+  private static Refused webhooksOff() {
+    return new Refusal(ErrorCode.BAD_REQUEST, "webhooks are not configured on this node (CHAT_WEBHOOK_URL)")
+        .exception();
   }
 }

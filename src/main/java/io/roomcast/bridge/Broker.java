@@ -28,6 +28,11 @@ public interface Broker extends Rooms, Presence, Admission {
   /** Whether requests can be served now. */
   boolean ready();
 
+  /** Where the events delivered as webhooks wait, recorded by this broker; null when webhooks are off. */
+  default io.roomcast.webhooks.WebhookStore webhooks() {
+    return null;
+  }
+
   /**
    * A joined room as the joining member finds it: its {@code members}, and {@code last}, where the member's stream
    * starts: the id of the newest message stored when the join took effect (every later one reaches the member), or,

@@ -33,4 +33,9 @@ public sealed interface BridgeReply extends BusMessage {
 
   /** {@code ready} is false while the broker is unreachable or not subscribed. */
   record Status(boolean ready) implements BridgeReply {}
+
+  /** Events as the API shows them ({@code id}, {@code type}, {@code timestamp}, {@code data}). */
+  record Events(List<io.vertx.core.json.JsonObject> events) implements BridgeReply {}
+
+  record Count(int count) implements BridgeReply {}
 }

@@ -43,6 +43,10 @@ public sealed interface BridgeRequest<R extends BridgeReply> extends BusMessage 
     V connect(Connect r);
 
     V disconnect(Disconnect r);
+
+    V deadWebhooks(DeadWebhooks r);
+
+    V replayWebhooks(ReplayWebhooks r);
   }
 
   /**
@@ -148,6 +152,20 @@ public sealed interface BridgeRequest<R extends BridgeReply> extends BusMessage 
     @Override
     public boolean whileUnavailable() {
       return true;
+    }
+  }
+
+  /** Up to {@code limit} dead webhook events, oldest first. Reply {@link BridgeReply.Events}. */
+  record DeadWebhooks(int limit) implements BridgeRequest<BridgeReply.Events> {
+    public <V> V accept(Visitor<V> v) {
+      return v.deadWebhooks(this);
+    }
+  }
+
+  /** Puts up to {@code limit} dead webhook events back in their rooms' queues. Reply {@link BridgeReply.Count}. */
+  record ReplayWebhooks(int limit) implements BridgeRequest<BridgeReply.Count> {
+    public <V> V accept(Visitor<V> v) {
+      return v.replayWebhooks(this);
     }
   }
 }

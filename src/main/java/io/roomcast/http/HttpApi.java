@@ -72,6 +72,8 @@ public final class HttpApi {
     router.get("/api/rooms").handler(this::rooms);
     router.get("/api/rooms/:room/members").handler(this::members);
     router.get("/api/rooms/:room/messages").handler(this::history);
+    router.get("/api/webhooks/dead").handler(this::deadWebhooks);
+    router.post("/api/webhooks/dead/replay").handler(this::replayWebhooks);
     router.route("/api/*").handler(ctx -> error(ctx, 404, ErrorCode.BAD_REQUEST, "no such API route or method"));
     router.route("/api/*").failureHandler(this::failure);
   }
@@ -231,6 +233,36 @@ public final class HttpApi {
       }
       return new JsonObject().put("room", room).put("messages", list);
     }));
+  }
+
+  /** {@code GET /api/webhooks/dead?limit=N}: the dead webhook events, oldest first (at most 1000, default 100). */
+  private void deadWebhooks(RoutingContext ctx) {
+    Integer limit = webhookLimit(ctx);
+    if (limit != null) {
+      reply(ctx, bridge.ask(new BridgeRequest.DeadWebhooks(limit))
+          .map(list -> new JsonObject().put("events", new JsonArray(list.events()))));
+    }
+  }
+
+  /** {@code POST /api/webhooks/dead/replay?limit=N}: puts dead events back in their rooms' queues, oldest first. */
+  private void replayWebhooks(RoutingContext ctx) {
+    Integer limit = webhookLimit(ctx);
+    if (limit != null) {
+      reply(ctx, bridge.ask(new BridgeRequest.ReplayWebhooks(limit))
+          .map(n -> new JsonObject().put("replayed", n.count())));
+    }
+  }
+
+  private static Integer webhookLimit(RoutingContext ctx) {
+    String param = ctx.request().getParam("limit");
+    if (param == null) {
+      return 100;
+    }
+    if (!param.matches("\\d{1,4}") || Integer.parseInt(param) < 1 || Integer.parseInt(param) > 1000) {
+      error(ctx, 400, ErrorCode.BAD_REQUEST, "limit must be an integer from 1 to 1000");
+      return null;
+    }
+    return Integer.parseInt(param);
   }
 
   private void reply(RoutingContext ctx, Future<JsonObject> result) {

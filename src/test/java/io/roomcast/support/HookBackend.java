@@ -60,6 +60,7 @@ public final class HookBackend implements AutoCloseable {
   private final Map<String, Function<JsonObject, Answer>> answers = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Call> acknowledged = new CopyOnWriteArrayList<>();
 
   private HookBackend() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -113,6 +114,11 @@ public final class HookBackend implements AutoCloseable {
     return out;
   }
 
+  /** The requests to {@code path} that were answered with a 2xx, in the order of their answers. */
+  public List<Call> acknowledged(String path) {
+    return acknowledged.stream().filter(c -> c.path().equals(path)).toList();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
@@ -121,7 +127,8 @@ public final class HookBackend implements AutoCloseable {
       String ts = exchange.getRequestHeaders().getFirst("webhook-timestamp");
       String sig = exchange.getRequestHeaders().getFirst("webhook-signature");
       JsonObject body = new JsonObject(new String(raw, StandardCharsets.UTF_8));
-      calls.add(new Call(path, id, ts, sig, body, verifies(id, ts, sig, raw)));
+      Call call = new Call(path, id, ts, sig, body, verifies(id, ts, sig, raw));
+      calls.add(call);
       CompletableFuture<Void> gate = held.get(path);
       if (gate != null) {
         gate.get(60, TimeUnit.SECONDS);
@@ -129,9 +136,16 @@ public final class HookBackend implements AutoCloseable {
       Answer answer = answers.getOrDefault(path, b -> Answer.allow()).apply(body);
       byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("content-type", "application/json");
-      exchange.sendResponseHeaders(answer.status(), out.length);
-      try (OutputStream os = exchange.getResponseBody()) {
-        os.write(out);
+      if (answer.status() == 204) {
+        exchange.sendResponseHeaders(204, -1);   // no content: a 204 carries no body
+      } else {
+        exchange.sendResponseHeaders(answer.status(), out.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(out);
+        }
+      }
+      if (answer.status() / 100 == 2) {
+        acknowledged.add(call);
       }
     } catch (Exception e) {
       // the node gave up on the request (its timeout) or the test ended: nothing to answer

@@ -109,6 +109,21 @@ public final class RedisServer implements AutoCloseable {
     Processes.signal(process, "CONT");
   }
 
+  /**
+   * Restarts the local process with its data, as a Redis with persistence does: {@code SHUTDOWN SAVE} writes the
+   * dataset to the server's directory, and the new process on the same port loads it.
+   */
+  public void restartKeepingData() {
+    requireProcess();
+    try {
+      cli("SHUTDOWN", "SAVE");
+    } catch (RuntimeException e) {
+      // redis-cli reports the dropped connection of a server that shut down
+    }
+    Await.until("redis-server to exit after SHUTDOWN SAVE", Duration.ofSeconds(10), () -> !process.isAlive());
+    restart();
+  }
+
   /** Starts the local process again on the same port. */
   public void restart() {
     requireProcess();

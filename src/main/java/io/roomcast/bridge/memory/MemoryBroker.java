@@ -2,6 +2,8 @@ package io.roomcast.bridge.memory;
 
 import io.roomcast.bridge.Broker;
 import io.roomcast.bridge.RoomEvents;
+import io.roomcast.webhooks.MemoryWebhookStore;
+import io.roomcast.webhooks.WebhookStore;
 import io.roomcast.bridge.RoomExpiry;
 
 import io.roomcast.bus.Refusal;
@@ -42,8 +44,17 @@ public final class MemoryBroker implements Broker {
   private final Map<String, Integer> connections = new HashMap<>();
   private final CreationQuota creations;
   private long expiryTimer = -1;
+  /** The events waiting for delivery as webhooks; null when webhooks are off. */
+  private final MemoryWebhookStore webhooks;
 
   public MemoryBroker(Vertx vertx, RoomSettings config, Metrics metrics, RoomEvents events) {
+    this(vertx, config, metrics, events, null);
+  }
+
+  /** @param webhooks where the events delivered as webhooks are recorded, or null when they are off */
+  public MemoryBroker(Vertx vertx, RoomSettings config, Metrics metrics, RoomEvents events,
+      MemoryWebhookStore webhooks) {
+    this.webhooks = webhooks;
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
@@ -72,6 +83,17 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  public WebhookStore webhooks() {
+    return webhooks;
+  }
+
+  private void record(String type, String room, String message, String user, String text) {
+    if (webhooks != null) {
+      webhooks.record(type, room, message, user, text, null, null);
+    }
+  }
+
+  @Override
   public Future<Boolean> create(String name, String quota) {
     Room existing = rooms.get(name);
     if (existing != null) {
@@ -97,6 +119,7 @@ public final class MemoryBroker implements Broker {
     metrics.rooms(rooms.size());
     metrics.localRooms(rooms.size());
     events.toAll(RoomEvent.room(ServerFrames.roomCreated(name)));
+    record("room.created", name, null, null, null);
     return Future.succeededFuture(room);
   }
 
@@ -113,6 +136,7 @@ public final class MemoryBroker implements Broker {
     for (String name : expired) {
       rooms.remove(name);
       events.toAll(RoomEvent.room(ServerFrames.roomDeleted(name)));
+      record("room.deleted", name, null, null, null);
     }
     if (!expired.isEmpty()) {
       metrics.rooms(rooms.size());
@@ -136,6 +160,7 @@ public final class MemoryBroker implements Broker {
       Set<String> sessions = r.presence.computeIfAbsent(user, u -> new LinkedHashSet<>());
       if (sessions.add(session) && sessions.size() == 1) {
         events.toRoom(name, RoomEvent.presence(ServerFrames.presence(name, true, user), user));
+        record("member.joined", name, null, user, null);
       }
       // every event of the room goes out on this loop after this: the member gets all that follows its position
       return new Membership(List.copyOf(r.presence.keySet()), r.last != null ? r.last : Broker.emptyRoom(r.incarnation));
@@ -156,6 +181,7 @@ public final class MemoryBroker implements Broker {
       room.presence.remove(user);
       room.lastActivity = System.currentTimeMillis();
       events.toRoom(name, RoomEvent.presence(ServerFrames.presence(name, false, user), user));
+      record("member.left", name, null, user, null);
     }
     return Future.succeededFuture();
   }
@@ -183,6 +209,7 @@ public final class MemoryBroker implements Broker {
       room.keyExpiry.addLast(new KeyExpiry(scoped, now + config.idempotencyWindowSeconds() * 1000L));
     }
     events.toRoom(name, RoomEvent.message(room.last, ServerFrames.message(name, stored)));
+    record("message.created", name, stored.id(), user, text);
     return Future.succeededFuture(stored.id());
   }
 

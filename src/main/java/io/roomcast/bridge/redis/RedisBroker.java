@@ -8,6 +8,8 @@ import io.roomcast.config.NodeSettings;
 import io.roomcast.config.RedisSettings;
 import io.roomcast.config.RoomSettings;
 import io.roomcast.config.RedisMode;
+import io.roomcast.config.WebhookSettings;
+import io.roomcast.webhooks.WebhookStore;
 import io.roomcast.ops.Metrics;
 import io.roomcast.ops.ThrottledLog;
 import io.roomcast.protocol.MessageId;
@@ -64,6 +66,8 @@ public final class RedisBroker implements Broker, PubSubListener {
   private Redis commands;
   private Redis subscriberClient;
   private RedisOps ops;
+  private final WebhookSettings webhookSettings;
+  private RedisWebhookStore webhookStore;
   private Subscriber subscriber;
   private RedisHealth health;
   private PresenceKeeper presence;
@@ -72,6 +76,13 @@ public final class RedisBroker implements Broker, PubSubListener {
 
   public RedisBroker(Vertx vertx, NodeSettings node, RedisSettings redis, RoomSettings rooms, Metrics metrics,
       RoomEvents events) {
+    this(vertx, node, redis, rooms, metrics, events, null);
+  }
+
+  /** @param webhooks which events to record for delivery as webhooks; null (or disabled): none */
+  public RedisBroker(Vertx vertx, NodeSettings node, RedisSettings redis, RoomSettings rooms, Metrics metrics,
+      RoomEvents events, WebhookSettings webhooks) {
+    this.webhookSettings = webhooks != null && webhooks.enabled() ? webhooks : null;
     this.vertx = vertx;
     this.node = node;
     this.redis = redis;
@@ -92,7 +103,11 @@ public final class RedisBroker implements Broker, PubSubListener {
       return null;
     }).map(v -> {
       openClients(redis.urls());
-      ops = new RedisOps(commands, keys, roomSettings, redis, node.nodeId(), mode == RedisMode.CLUSTER);
+      ops = new RedisOps(commands, keys, roomSettings, redis, node.nodeId(), mode == RedisMode.CLUSTER,
+          webhookSettings);
+      if (webhookSettings != null) {
+        webhookStore = new RedisWebhookStore(ops::redis, keys, node.nodeId());
+      }
       subscriber = new Subscriber(vertx, redis, node, keys, () -> subscriberClient,
           new Backoff(redis.reconnectMinMs(), redis.reconnectMaxMs(),
               bound -> ThreadLocalRandom.current().nextLong(bound + 1)),
@@ -185,6 +200,11 @@ public final class RedisBroker implements Broker, PubSubListener {
         .otherwiseEmpty()
         .eventually(() -> Future.all(commands.close(), subscriberClient.close()).otherwiseEmpty())
         .mapEmpty();
+  }
+
+  @Override
+  public WebhookStore webhooks() {
+    return webhookStore;
   }
 
   @Override

@@ -14,6 +14,8 @@ package io.roomcast.bridge.redis;
  *           {p}:room:{room}:nodes     hash "node user" -> 1: which node holds which member (each node's share)
  *           {p}:room:{room}:key:{user} {key}  a user's idempotency key -> message id, expiring after the window
  *           {p}:room:{room}:keys      sorted set idempotency key name -> when it expires (epoch ms): the room's keys
+ *           {p}:room:{room}:webhooks  stream of the room's events waiting for delivery (w = webhook id, y = type,
+ *                                     ts, and m, u, t as the type has them); kept when the room is deleted
  * global    {p}:rooms                 set of room names
  *           {p}:rooms:activity        sorted set room -> when it was last active (epoch ms), for the idle sweep
  *           {p}:quota:{subject}       rooms a user or client address created in the current quota window
@@ -24,6 +26,9 @@ package io.roomcast.bridge.redis;
  *           {p}:epoch                 random value set once; a new value means Redis lost its data
  *           {p}:connections           hash user -> open connections on all nodes (the per-user limit)
  *           {p}:node:{node}:conns     hash user -> this node's share of those
+ *           {p}:webhooks:pending      set of rooms whose webhook queue may hold events (a hint; swept)
+ *           {p}:webhooks:lease        the node that delivers webhooks, expiring unless renewed
+ *           {p}:webhooks:dead         stream of events set aside undelivered (r = room, and the queue's fields)
  * </pre>
  *
  * <p>In cluster mode every name of a room carries the room as its hash tag ({@code chat:room:{lobby}:stream}), so a
@@ -101,6 +106,22 @@ final class RedisKeys {
   /** The room's live idempotency keys, so that deleting the room deletes them too. */
   String keyIndex(String room) {
     return room(room) + ":keys";
+  }
+
+  String webhookQueue(String room) {
+    return room(room) + ":webhooks";
+  }
+
+  String webhookPending() {
+    return global + ":webhooks:pending";
+  }
+
+  String webhookLease() {
+    return global + ":webhooks:lease";
+  }
+
+  String webhookDead() {
+    return global + ":webhooks:dead";
   }
 
   String rooms() {

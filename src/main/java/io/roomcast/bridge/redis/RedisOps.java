@@ -1,6 +1,8 @@
 package io.roomcast.bridge.redis;
 
 import io.roomcast.bridge.Broker;
+import io.roomcast.config.WebhookSettings;
+import io.roomcast.hooks.Signer;
 import io.roomcast.bus.Refusal;
 import io.roomcast.bus.Refused;
 import io.roomcast.config.RedisSettings;
@@ -36,8 +38,20 @@ final class RedisOps {
   private final String publish;
   private final Command publishCommand;
 
+  /** Which events are recorded for delivery as webhooks (none when they are off). */
+  private final WebhookSettings webhooks;
+  /** Cluster mode: the pending set is in another slot than a room's queue, so it is hinted after the script. */
+  private final boolean sharded;
+
   RedisOps(Redis redis, RedisKeys keys, RoomSettings rooms, RedisSettings redisSettings, String nodeId,
       boolean sharded) {
+    this(redis, keys, rooms, redisSettings, nodeId, sharded, null);
+  }
+
+  RedisOps(Redis redis, RedisKeys keys, RoomSettings rooms, RedisSettings redisSettings, String nodeId,
+      boolean sharded, WebhookSettings webhooks) {
+    this.webhooks = webhooks;
+    this.sharded = sharded;
     this.redis = redis;
     this.keys = keys;
     this.rooms = rooms;
@@ -72,6 +86,39 @@ final class RedisOps {
     return Refusal.unavailable().exception();
   }
 
+  // ---- webhook events (recorded by the scripts, in the room's slot) ----
+
+  /** A new webhook id when events of {@code type} are recorded, else '' (the scripts then record nothing). */
+  private String wid(String type) {
+    return webhooks != null && webhooks.wants(type) ? Signer.newId("msg") : "";
+  }
+
+  /** The pending set as a script's key: the room's own queue in cluster mode (another slot; hinted after). */
+  private String pendingKey(String room) {
+    return sharded ? keys.webhookQueue(room) : keys.webhookPending();
+  }
+
+  private String hintFlag() {
+    return sharded ? "0" : "1";
+  }
+
+  /**
+   * In cluster mode, hints {@code room} in the pending set after a script that may have recorded an event (ids not
+   * empty); a hint lost with a crash is found by the delivering node's sweep.
+   */
+  private <T> Future<T> hinted(Future<T> done, String room, String... ids) {
+    if (!sharded) {
+      return done;
+    }
+    for (String id : ids) {
+      if (!id.isEmpty()) {
+        return done.compose(r -> redis.send(Request.cmd(Command.SADD).arg(keys.webhookPending()).arg(room))
+            .map(x -> r));
+      }
+    }
+    return done;
+  }
+
   // ---- rooms ----
 
   /**
@@ -86,8 +133,12 @@ final class RedisOps {
             List.of(room, keys.newRoomChannel(), rooms.maxRooms(), System.currentTimeMillis(),
                 quota == null ? "0" : "1", rooms.roomCreateQuota(), rooms.roomCreateWindowSeconds(),
                 indexField == null ? "" : indexField))
-        .compose(r -> redis.send(Request.cmd(Command.SET).arg(keys.created(room)).arg(Broker.newIncarnation())
-            .arg("NX")).map(v -> r.toInteger() == 1));
+        .compose(r -> {
+          String created = wid("room.created");
+          return hinted(Script.MARK.run(redis, List.of(keys.created(room), keys.webhookQueue(room), pendingKey(room)),
+              List.of(Broker.newIncarnation(), created, room, hintFlag(), System.currentTimeMillis())), room, created)
+              .map(v -> r.toInteger() == 1);
+        });
   }
 
   /**
@@ -104,11 +155,14 @@ final class RedisOps {
   }
 
   private Future<Broker.Membership> membership(String room, String user, boolean record) {
-    return Script.JOIN.run(redis,
+    String joined = record ? wid("member.joined") : "";
+    String created = wid("room.created");
+    return hinted(Script.JOIN.run(redis,
             List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room), keys.created(room),
-                keys.stream(room)),
+                keys.stream(room), keys.webhookQueue(room), pendingKey(room)),
             List.of(user, RedisKeys.nodeField(nodeId, user), PubSubPayload.presence(room, true, user), publish,
-                Broker.newIncarnation(), record ? "1" : "0"))
+                Broker.newIncarnation(), record ? "1" : "0", joined, created, room, hintFlag(),
+                System.currentTimeMillis())), room, joined)
         .map(r -> new Broker.Membership(StreamEntries.strings(r.get(0)), MessageId.parse(r.get(1).toString())));
   }
 
@@ -117,12 +171,20 @@ final class RedisOps {
    * the index never misses an entry); the room counts as active now.
    */
   Future<Void> leave(String node, String room, String user) {
-    return Script.LEAVE.run(redis, List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room)),
-            List.of(user, RedisKeys.nodeField(node, user), PubSubPayload.presence(room, false, user), publish))
+    return leaveScript(node, room, user)
         .compose(v -> redis.batch(List.of(
             Request.cmd(Command.HDEL).arg(keys.nodePresence(node)).arg(RedisKeys.presenceField(room, user)),
             Request.cmd(Command.ZADD).arg(keys.roomActivity()).arg("XX").arg(System.currentTimeMillis()).arg(room))))
         .mapEmpty();
+  }
+
+  /** {@code leave.lua} for {@code node}'s entry of {@code user} in {@code room}, recording a member.left. */
+  private Future<Response> leaveScript(String node, String room, String user) {
+    String left = wid("member.left");
+    return hinted(Script.LEAVE.run(redis, List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room),
+            keys.webhookQueue(room), pendingKey(room)),
+        List.of(user, RedisKeys.nodeField(node, user), PubSubPayload.presence(room, false, user), publish, left, room,
+            hintFlag(), System.currentTimeMillis())), room, left);
   }
 
   /** Stores and publishes a message; its id (the first one's, for a repeated idempotency key). */
@@ -138,11 +200,16 @@ final class RedisOps {
     args.add(rooms.historyMaxAgeSeconds() * 1000L);
     args.add(publish);
     args.addAll(parts);
+    String created = wid("message.created");
+    args.add(created);
+    args.add(room);
+    args.add(hintFlag());
     List<String> scriptKeys = List.of(keys.stream(room), keyed ? keys.idempotency(room, user, key) : keys.stream(room),
-        keys.messageChannel(room), keys.created(room), keyed ? keys.keyIndex(room) : keys.stream(room));
-    return (redisSettings.waitReplicas() == 0 ? Script.PUBLISH.run(redis, scriptKeys, args)
+        keys.messageChannel(room), keys.created(room), keyed ? keys.keyIndex(room) : keys.stream(room),
+        keys.webhookQueue(room), pendingKey(room));
+    return hinted(redisSettings.waitReplicas() == 0 ? Script.PUBLISH.run(redis, scriptKeys, args)
         : Script.PUBLISH.runReplicated(redis, scriptKeys, args, redisSettings.waitReplicas(),
-            redisSettings.waitTimeoutMs()))
+            redisSettings.waitTimeoutMs()), room, created)
         .map(r -> r.get(0).toString());
   }
 
@@ -306,9 +373,7 @@ final class RedisOps {
       if (space > 0) {
         String room = field.substring(0, space);
         String user = field.substring(space + 1);
-        chunk.add(Script.LEAVE.run(redis, List.of(keys.members(room), keys.roomNodes(room), keys.joinChannel(room)),
-            List.of(user, RedisKeys.nodeField(node, user), PubSubPayload.presence(room, false, user), publish))
-            .mapEmpty());
+        chunk.add(leaveScript(node, room, user).mapEmpty());
       }
     }
     return Future.all(chunk).compose(v -> to == fields.size() ? Future.succeededFuture(fields.size())
@@ -337,9 +402,11 @@ final class RedisOps {
         .compose(r -> {
           List<Future<Integer>> each = new ArrayList<>();
           for (String room : StreamEntries.strings(r)) {
-            each.add(Script.DROP.run(redis,
+            String deleted = wid("room.deleted");
+            each.add(hinted(Script.DROP.run(redis,
                     List.of(keys.members(room), keys.stream(room), keys.roomNodes(room), keys.created(room),
-                        keys.keyIndex(room)), List.of())
+                        keys.keyIndex(room), keys.webhookQueue(room), pendingKey(room)),
+                    List.of(deleted, room, hintFlag(), System.currentTimeMillis())), room, deleted)
                 .compose(dropped -> dropped.toInteger() == 1
                     ? Script.FORGET.run(redis, List.of(keys.roomActivity(), keys.rooms()),
                         List.of(room, cutoffMs, keys.deletedRoomChannel())).map(Response::toInteger)

@@ -46,7 +46,11 @@ enum Script {
   /** Global slot: sets this node's connection counts to what it holds, moving the totals alike. */
   COUNTS("counts.lua"),
   /** Global slot: releases a gone node's connection counts and its index, after its room entries were released. */
-  RELEASE("release.lua");
+  RELEASE("release.lua"),
+  /** Room slot: marks a room as existing, recording its room.created event when it is new. */
+  MARK("mark.lua"),
+  /** Global slot: takes or renews the webhook delivery lease. */
+  LEASE("lease.lua");
 
   private final String file;
   private String source;

@@ -9,6 +9,16 @@
 -- ARGV[6] retention age (ms)  ARGV[7] PUBLISH or SPUBLISH
 -- ARGV[8] ARGV[9] ARGV[10] ARGV[11]: the payload is ARGV[8] .. id .. ARGV[9] .. id .. ARGV[10] .. ms .. ARGV[11]
 -- (PubSubPayload frames it; only the id and its milliseconds are known here)
+-- KEYS[6] the room's webhook queue  KEYS[7] the pending set (or the queue again)  ARGV[12] the event's webhook id, or
+-- '' when message.created is not delivered  ARGV[13] room  ARGV[14] '1': hint the room in the pending set
+-- Records a webhook event in the room's queue (KEYS: queue, pending set) and, on a standalone Redis (sadd '1'),
+-- hints the room in the pending set; in cluster mode that set lives in another slot and the node hints it after.
+local function record(queue, pending, wid, room, sadd, ...)
+  redis.call('XADD', queue, '*', 'w', wid, ...)
+  if sadd == '1' then
+    redis.call('SADD', pending, room)
+  end
+end
 if redis.call('EXISTS', KEYS[4]) == 0 then
   return redis.error_reply('ROOMCAST_NO_ROOM no such room')
 end
@@ -27,4 +37,8 @@ if ARGV[4] == '1' then
 end
 redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', tonumber(ms) - tonumber(ARGV[6])) .. '-0')
 redis.call(ARGV[7], KEYS[3], ARGV[8] .. id .. ARGV[9] .. id .. ARGV[10] .. ms .. ARGV[11])
+if ARGV[12] ~= '' then
+  record(KEYS[6], KEYS[7], ARGV[12], ARGV[13], ARGV[14], 'y', 'message.created', 'ts', ms, 'm', id, 'u', ARGV[1],
+    't', ARGV[2])
+end
 return {id, 1}
