@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startRedis, startNode, waitFor } from './harness.mjs';
+import { startRedis, startNode, waitFor, startHookBackend } from './harness.mjs';
 
 const CHROMIUM = process.env.ROOMCAST_CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.ROOMCAST_SCREENSHOTS || 'target/browser-screenshots';
@@ -106,5 +106,37 @@ test('the page runs under its own Content-Security-Policy: it connects and chats
   } finally {
     await browser.close();
     await node.stop();
+  }
+});
+
+test("the page shows the application's reasons: a refused connection, a refused join, a replaced text", async () => {
+  const backend = await startHookBackend((path, call) => {
+    if (path === '/connect' && call.user === 'mallory') return { allow: false, reason: 'mallory is suspended' };
+    if (path === '/join' && call.room === 'vip') return { allow: false, reason: 'members only' };
+    if (path === '/send') return { allow: true, text: call.text.replace('darn', '****') };
+    return { allow: true };
+  });
+  const node = await startNode({ ...backend.env, CHAT_NODE_ID: 'web-hooks' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu',
+    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const refused = await browser.newPage({ bypassCSP: true });
+    await refused.goto(node.http + '/');
+    await refused.fill('[data-testid=name]', 'mallory');
+    await refused.click('[data-testid=connect]');
+    await refused.waitForFunction(() => document.querySelector('#error').textContent === 'mallory is suspended');
+    assert.notEqual(await refused.getAttribute('[data-testid=status]', 'class'), 'connected');
+
+    const ann = await openChat(browser, node, 'ann');
+    await say(ann, 'oh darn');
+    await ann.waitForSelector('[data-testid=messages] .msg');
+    assert.deepEqual(await texts(ann), ['oh ****']);
+    await ann.fill('[data-testid=room-input]', 'vip');
+    await ann.click('[data-testid=join]');
+    await ann.waitForFunction(() => document.querySelector('#error').textContent === 'members only');
+  } finally {
+    await browser.close();
+    await node.stop();
+    backend.stop();
   }
 });

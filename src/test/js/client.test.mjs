@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket, WebSocketServer } from 'ws';
 import { RoomcastClient } from '../../main/resources/webroot/roomcast.js';
-import { startRedis, startNode, post, waitFor, freePort } from './harness.mjs';
+import { startRedis, startNode, post, waitFor, freePort, startHookBackend } from './harness.mjs';
 
 test('resumes after its node restarts: every message sent meanwhile arrives once, in order', async () => {
   const redis = await startRedis();
@@ -225,5 +225,29 @@ test('pause closes cleanly and resume catches up: messages sent meanwhile arrive
     ann.close();
     bob.close();
     await node.stop();
+  }
+});
+
+test("the application's refusals carry its reason: a connect hook's stops reconnecting, a join hook's fails the join", async () => {
+  const backend = await startHookBackend((path, call) => (path === '/connect' && call.user === 'mallory'
+    ? { allow: false, reason: 'mallory is suspended' } : path === '/join' ? { allow: false, reason: 'members only' }
+      : { allow: true }));
+  const node = await startNode(backend.env);
+  const mallory = new RoomcastClient({ url: node.url, user: 'mallory', WebSocket, minBackoffMs: 100 });
+  const ann = new RoomcastClient({ url: node.url, user: 'ann', WebSocket });
+  const errors = [];
+  mallory.on('error', (e) => errors.push(e));
+  try {
+    await assert.rejects(mallory.connect(), (e) => e.code === 'forbidden_upgrade' && e.message === 'mallory is suspended');
+    assert.equal(mallory.state, 'offline', 'no reconnect after a refusal');
+    assert.equal(errors[0].message, 'mallory is suspended');
+    const welcome = await ann.connect();
+    assert.ok(welcome.features.includes('hooks'));
+    await assert.rejects(ann.join('vip'), (e) => e.code === 'forbidden' && e.message === 'members only');
+  } finally {
+    mallory.close();
+    ann.close();
+    await node.stop();
+    backend.stop();
   }
 });

@@ -75,3 +75,29 @@ export async function post(node, room, text, user = 'svc') {
   if (r.status !== 201) throw new Error('post failed: ' + r.status);
   return (await r.json()).id;
 }
+
+/**
+ * The application's backend for the hook tests: answers each hook call with what answer(path, body) returns, and
+ * gives the settings that point a node's hooks at it (signed with a test secret).
+ */
+export async function startHookBackend(answer) {
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer(req.url, JSON.parse(body))));
+    });
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const url = (path) => `http://127.0.0.1:${port}${path}`;
+  return {
+    env: {
+      CHAT_WEBHOOK_SECRET: 'whsec_' + Buffer.from('a-test-key-of-sixteen-bytes-or-more').toString('base64'),
+      CHAT_HOOK_CONNECT_URL: url('/connect'), CHAT_HOOK_JOIN_URL: url('/join'), CHAT_HOOK_SEND_URL: url('/send'),
+    },
+    stop: () => server.close(),
+  };
+}

@@ -95,8 +95,11 @@ export class RoomcastClient {
       return;
     }
     this.ws = ws;
+    this.url = url;
+    ws.opened = false;
+    ws.onopen = () => { ws.opened = true; };
     ws.onmessage = (e) => this.onFrame(JSON.parse(typeof e.data === 'string' ? e.data : e.data.toString()));
-    ws.onclose = (e) => this.onClose(ws, e.code, e.reason);
+    ws.onclose = (e) => (ws.opened || e.code !== 1006 ? this.onClose(ws, e.code, e.reason) : this.refused(ws));
     ws.onerror = () => {};
   }
 
@@ -186,6 +189,44 @@ export class RoomcastClient {
       return;
     }
     this.scheduleReconnect(code);
+  }
+
+  /**
+   * The upgrade failed before the socket opened. A browser cannot read why, so the same URL is asked again as a plain
+   * GET with check=1, which runs the server's checks and answers their refusal: a 403 (the token, the Origin, or the
+   * application's connect hook refused; its reason is the message) or a 400 stops reconnecting, a 401 renews the token;
+   * anything else (429, 503, no answer) is retried later.
+   */
+  async refused(ws) {
+    if (ws !== this.ws) return;
+    let status = 0;
+    let message = '';
+    if (typeof fetch === 'function') {
+      try {
+        const check = new URL(this.url.toString());
+        check.protocol = check.protocol === 'wss:' ? 'https:' : 'http:';
+        check.searchParams.set('check', '1');
+        const res = await fetch(check.toString(), { headers: { accept: 'application/json' } });
+        status = res.status;
+        message = (await res.json().catch(() => ({}))).message || '';
+      } catch (e) {
+        status = 0;
+      }
+    }
+    if (ws !== this.ws || this.closedByUser || this.paused) {
+      if (ws === this.ws && this.closedByUser) { this.ws = null; this.setState('offline'); }
+      return;
+    }
+    if (status === 403 || status === 400 || (status === 401 && !this.options.tokenProvider)) {
+      this.ws = null;
+      const code = status === 403 ? 'forbidden_upgrade' : status === 400 ? 'bad_upgrade' : 'unauthorized';
+      this.setState('offline');
+      const error = new RoomcastError(code, message || `the upgrade was refused with ${status}`);
+      this.emit('error', error);
+      if (this.welcomed) { this.welcomed.reject(error); this.welcomed = null; }
+      return;
+    }
+    this.onClose(ws, status === 401 ? 4001 : 1006, '');
   }
 
   async scheduleReconnect(code) {

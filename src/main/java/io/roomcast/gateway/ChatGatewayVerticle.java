@@ -199,7 +199,11 @@ public final class ChatGatewayVerticle extends VerticleBase {
       refuseUpgrade(ctx, Refusal.DRAINING, 503, ErrorCode.UNAVAILABLE, "this node is shutting down: connect to another");
       return;
     }
-    if (!"websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
+    // a plain GET with check=1 runs the same checks without upgrading: a browser cannot read why an upgrade was
+    // refused, so the web client asks this way after a failed attempt (docs/protocol.md, "Connecting")
+    boolean upgrading = "websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE));
+    boolean check = !upgrading && "1".equals(req.getParam("check"));
+    if (!check && !upgrading) {
       refuseUpgrade(ctx, Refusal.NOT_WEBSOCKET, 400, ErrorCode.BAD_REQUEST, "this endpoint expects a WebSocket upgrade");
       return;
     }
@@ -218,6 +222,23 @@ public final class ChatGatewayVerticle extends VerticleBase {
     if (!state.acquireIp(ip, config.maxConnectionsPerIp())) {
       REFUSALS.info("upgrade refused: {} holds {} connections", ip, config.maxConnectionsPerIp());
       refuseUpgrade(ctx, Refusal.ADDRESS_CONNECTIONS, 429, ErrorCode.RATE_LIMITED, "too many connections from this address");
+      return;
+    }
+    if (check) {
+      state.releaseIp(ip);
+      authenticator.identify(req).compose(identity -> connectHook(identity, ip)).onComplete(ar -> {
+        if (ar.succeeded()) {
+          ctx.response().setStatusCode(204).end();
+        } else if (ar.cause() instanceof HookRefused h) {
+          refuseUpgrade(ctx, Refusal.HOOK, h.status, h.status == 403 ? ErrorCode.FORBIDDEN : ErrorCode.UNAVAILABLE,
+              h.getMessage());
+        } else if (ar.cause() instanceof Authenticator.Refused r) {
+          refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN,
+              r.getMessage());
+        } else {
+          refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE, io.roomcast.bus.Refusal.unavailable().message());
+        }
+      });
       return;
     }
     // async checks follow: the request must be paused, or toWebSocket() fails once they complete

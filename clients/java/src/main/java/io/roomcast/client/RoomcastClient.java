@@ -426,12 +426,15 @@ public final class RoomcastClient implements AutoCloseable {
     @Override
     public void onFailure(WebSocket socket, Throwable t, Response response) {
       int status = response == null ? 0 : response.code();
+      String why = null;
       if (response != null) {
+        why = refusalMessage(response);
         response.close();
       }
+      String reason = why;
       post(() -> {
         if (status != 0 && status != 101) {
-          onRefused(id, status);
+          onRefused(id, status, reason);
         } else {
           connectionClosed(id, 1006, String.valueOf(t.getMessage()));
         }
@@ -573,8 +576,24 @@ public final class RoomcastClient implements AutoCloseable {
     planReconnect(code);
   }
 
-  /** The upgrade was answered with an HTTP status instead of a WebSocket. */
-  private void onRefused(int id, int status) {
+  /** The {@code message} of a refused upgrade's JSON error body (the server's reason), or null. */
+  private static String refusalMessage(okhttp3.Response response) {
+    try {
+      okhttp3.ResponseBody body = response.body();
+      String text = body == null ? "" : body.string();
+      JsonElement parsed = JsonParser.parseString(text);
+      if (parsed.isJsonObject() && parsed.getAsJsonObject().get("message") != null
+          && parsed.getAsJsonObject().get("message").isJsonPrimitive()) {
+        return parsed.getAsJsonObject().get("message").getAsString();
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      // no readable reason: the status alone tells what happened
+    }
+    return null;
+  }
+
+  /** The upgrade was answered with an HTTP status instead of a WebSocket; {@code reason} is the server's, or null. */
+  private void onRefused(int id, int status, String reason) {
     if (id != connection) {
       return;
     }
@@ -587,9 +606,10 @@ public final class RoomcastClient implements AutoCloseable {
     } else if (status == 401) {
       stop("unauthorized", "the upgrade was refused with 401 and there is no token provider");
     } else if (status == 403) {
-      stop("forbidden_upgrade", "the upgrade was refused with 403 (Origin not allowed?)");
+      // the token, the Origin or the application's connect hook refused: its reason is what the user is told
+      stop("forbidden_upgrade", reason != null ? reason : "the upgrade was refused with 403");
     } else if (status == 400) {
-      stop("bad_upgrade", "the upgrade was refused with 400 (bad user name?)");
+      stop("bad_upgrade", reason != null ? reason : "the upgrade was refused with 400 (bad user name?)");
     } else {
       planReconnect(1006);   // 429 (limits), 503 (draining or not ready), ...: try again later
     }
