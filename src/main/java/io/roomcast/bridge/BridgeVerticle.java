@@ -67,10 +67,8 @@ public final class BridgeVerticle extends VerticleBase
 
   @Override
   public Future<?> stop() {
-    if (delivery != null) {
-      delivery.stop();
-    }
-    return consumer.unregister().eventually(() -> broker.stop());
+    Future<Void> handedOver = delivery == null ? Future.succeededFuture() : delivery.stop();
+    return handedOver.eventually(() -> consumer.unregister()).eventually(() -> broker.stop());
   }
 
   private void handle(Message<Object> msg) {

@@ -438,6 +438,8 @@ public record ChatConfig(
         value = value.toString().isEmpty() || "[]".equals(value.toString()) ? "(unset)" : "(set, masked)";
       } else if (c.getName().equals("redisUrl")) {
         value = redisUrlForLogs();
+      } else if (c.getName().endsWith("Url") && !value.toString().isEmpty()) {
+        value = urlForLogs(value.toString());
       } else if (c.getName().equals("jwtPublicKey")) {
         value = jwtPublicKey.isEmpty() ? "(unset)" : "(PEM)";
       }
@@ -468,6 +470,11 @@ public record ChatConfig(
   /** The Redis URLs: one for a standalone Redis, the seed nodes of a Redis Cluster. */
   public List<String> redisUrls() {
     return list(redisUrl);
+  }
+
+  /** A hook's or webhook's URL for logs: credentials and the query (which may hold a token) masked. */
+  public static String urlForLogs(String url) {
+    return url.replaceAll("//[^@/]*@", "//***@").replaceAll("\\?.*$", "?***");
   }
 
   /** The Redis URL with any password replaced, for logs. */

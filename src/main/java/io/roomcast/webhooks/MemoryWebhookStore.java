@@ -41,7 +41,7 @@ public final class MemoryWebhookStore implements WebhookStore {
 
   @Override
   public Future<Boolean> lease(long ttlMs) {
-    return Future.succeededFuture(true);
+    return Future.succeededFuture(ttlMs > 0);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.roomcast.config.ChatConfig;
 import io.roomcast.config.WebhookSettings;
 import io.roomcast.hooks.Signer;
 import io.vertx.core.Future;
@@ -77,14 +78,29 @@ public final class WebhookDelivery {
 
   /** Starts polling (from the bridge's context). */
   public void start() {
+    if (store instanceof MemoryWebhookStore) {
+      LOG.info("webhooks: delivering to {}; the in-memory broker keeps undelivered events in this node's memory "
+          + "only (a restart loses them; with Redis they are kept there)", ChatConfig.urlForLogs(settings.url()));
+    } else {
+      LOG.info("webhooks: delivering to {} (events kept in Redis until acknowledged)",
+          ChatConfig.urlForLogs(settings.url()));
+    }
     timer = vertx.setPeriodic(settings.pollMs(), t -> poll());
   }
 
-  public void stop() {
+  /**
+   * Stops delivering and gives the lease up, so another node takes over at once (a rolling restart) instead of after
+   * {@code webhookLeaseMs}. A delivery in flight may be repeated by it: at least once, same id.
+   */
+  public Future<Void> stop() {
     stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    if (holding.getAndSet(0) == 0) {
+      return Future.succeededFuture();
+    }
+    return store.lease(0).otherwiseEmpty().mapEmpty();
   }
 
   private void poll() {

@@ -11,7 +11,10 @@ import java.util.List;
  * the bridge's event loop.
  */
 public interface WebhookStore {
-  /** Takes the delivery lease for {@code ttlMs}, or renews it; false when another node holds it. */
+  /**
+   * Takes the delivery lease for {@code ttlMs}, or renews it; false when another node holds it. A {@code ttlMs} of 0
+   * gives it up (when this node holds it).
+   */
   Future<Boolean> lease(long ttlMs);
 
   /** Up to {@code max} rooms whose queue may hold events. */

@@ -28,6 +28,24 @@ class ConfigLoaderTest {
     Await.result(vertx.close());
   }
 
+  private static final String SECRET = "whsec_" + java.util.Base64.getEncoder()
+      .encodeToString("sixteen-bytes-or-more!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+  @Test
+  @DisplayName("hook and webhook settings: policies are read, the secret is decoded and never logged, URLs are masked")
+  void hookSettings() {
+    ChatConfig c = load(Map.of("CHAT_WEBHOOK_SECRET", SECRET, "CHAT_HOOK_SEND_URL", "https://app.example/send",
+        "CHAT_HOOK_SEND_POLICY", "OPEN", "CHAT_WEBHOOK_URL", "https://u:p@app.example/events?token=abc"));
+    assertThat(c.hookSettings().send().open()).isTrue();
+    assertThat(c.hookSettings().join().enabled()).isFalse();
+    assertThat(c.hookSettings().connect().open()).as("closed by default").isFalse();
+    assertThat(new String(c.webhookSettings().secret(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("sixteen-bytes-or-more!");
+    assertThat(c.webhookSettings().events()).hasSize(7);
+    assertThat(c.describe()).doesNotContain(SECRET).doesNotContain("token=abc").doesNotContain("u:p")
+        .contains("webhookUrl=https://***@app.example/events?***").contains("webhookSecret=(set, masked)");
+  }
+
   private ChatConfig load(Map<String, String> env) {
     return Await.result(ConfigLoader.load(vertx, env));
   }
@@ -87,6 +105,20 @@ class ConfigLoaderTest {
         Arguments.of("a Redis prefix with a colon", Map.of("CHAT_REDIS_PREFIX", "a:b"), null, "CHAT_REDIS_PREFIX"),
         Arguments.of("a replica wait as long as the bridge's", Map.of("CHAT_REDIS_WAIT_REPLICAS", "1",
             "CHAT_REDIS_WAIT_TIMEOUT_MS", "2000", "CHAT_BRIDGE_TIMEOUT_MS", "2000"), null, "CHAT_REDIS_WAIT_TIMEOUT_MS"),
+        Arguments.of("a hook URL that is not http", Map.of("CHAT_HOOK_JOIN_URL", "ftp://x/y",
+            "CHAT_WEBHOOK_SECRET", SECRET), null, "CHAT_HOOK_JOIN_URL"),
+        Arguments.of("a hook without a secret", Map.of("CHAT_HOOK_SEND_URL", "http://app/send"), null,
+            "CHAT_WEBHOOK_SECRET"),
+        Arguments.of("a secret not in the whsec_ form", Map.of("CHAT_WEBHOOK_SECRET", "hunter2"), null,
+            "CHAT_WEBHOOK_SECRET"),
+        Arguments.of("a secret shorter than 16 bytes", Map.of("CHAT_WEBHOOK_SECRET", "whsec_c2hvcnQ="), null,
+            "CHAT_WEBHOOK_SECRET"),
+        Arguments.of("a policy that is neither open nor closed", Map.of("CHAT_HOOK_CONNECT_POLICY", "maybe"), null,
+            "CHAT_HOOK_CONNECT_POLICY"),
+        Arguments.of("an unknown event type", Map.of("CHAT_WEBHOOK_EVENTS", "message.created,message.edited"), null,
+            "CHAT_WEBHOOK_EVENTS"),
+        Arguments.of("a first retry longer than the longest", Map.of("CHAT_WEBHOOK_RETRY_MIN_MS", "5000",
+            "CHAT_WEBHOOK_RETRY_MAX_MS", "1000"), null, "CHAT_WEBHOOK_RETRY_MIN_MS"),
         Arguments.of("a bad value in the file", Map.of(), "{\"historySize\": \"many\"}", "historySize"),
         Arguments.of("an unknown key in the file", Map.of(), "{\"maxTextLenght\": 5}", "maxTextLenght"),
         Arguments.of("a broken file", Map.of(), "{\"port\": ", "CHAT_CONFIG_FILE"));

@@ -95,6 +95,12 @@ class HooksIT extends NodeTest {
     assertThat(new JsonObject(rejected.getBody()).getString("message")).isEqualTo("mallory is banned");
     assertThat(new JsonObject(rejected.getBody()).getString("code")).isEqualTo("forbidden");
 
+    // a browser cannot read a refused upgrade: the same checks answer a plain GET with check=1
+    var check = io.roomcast.support.Http.get(node.port(), "/ws?check=1&user=mallory");
+    assertThat(check.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(check.body()).getString("message")).isEqualTo("mallory is banned");
+    assertThat(io.roomcast.support.Http.get(node.port(), "/ws?check=1&user=ann").statusCode()).isEqualTo(204);
+
     WsClient ann = WsClient.connect(client, node.port(), "ann");
     backend.answer("/join", body -> body.getString("room").equals("secret")
         ? Answer.refuse("not a member of secret") : Answer.allow());
