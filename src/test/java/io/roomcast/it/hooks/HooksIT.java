@@ -250,6 +250,21 @@ class HooksIT extends NodeTest {
     assertThat(node.metric("roomcast_hook_breaker_state{hook=\"send\"}")).isEqualTo(0);
   }
 
+  @Test
+  @DisplayName("a hook set in the mounted config file applies live, to connections already open")
+  void liveReload(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = startWithConfigFile(dir, new JsonObject().put("webhookSecret", HookBackend.SECRET)
+        .encode());
+    WsClient ann = WsClient.connect(client, node.port(), "ann");
+    ann.join("lobby");
+    ann.say("lobby", "no hook yet");
+    backend.answer("/send", Answer.refuse("quiet hours"));
+    rewrite(file, new JsonObject().put("webhookSecret", HookBackend.SECRET).put("hookSendUrl", backend.url("/send"))
+        .encode());
+    awaitReloads(1);
+    assertThat(send(ann, "lobby", "now?").getString("message")).isEqualTo("quiet hours");
+  }
+
   /** Settings under which every hook fails as {@code failure} says. */
   private Map<String, String> failing(String failure) {
     Map<String, String> env = new HashMap<>();

@@ -86,6 +86,38 @@ class WebhookCrashIT extends NodeTest {
     }
   }
 
+  @Test
+  @DisplayName("a rolling restart: the delivering node gets SIGTERM and hands over, events go on in order")
+  void rollingRestart() {
+    redis = RedisServer.startProcess();
+    Map<String, String> env = Map.of("REDIS_URL", redis.url(), "CHAT_WEBHOOK_URL", backend.url(WebhooksIT.PATH),
+        "CHAT_WEBHOOK_SECRET", HookBackend.SECRET, "CHAT_WEBHOOK_EVENTS", "message.created",
+        "CHAT_WEBHOOK_POLL_MS", "50", "CHAT_WEBHOOK_LEASE_MS", "600000", "CHAT_DRAIN_SECONDS", "0",
+        "CHAT_LOG_LEVEL", "WARN");
+    JarNode a = JarNode.start(dir.resolve("a"), env);
+    nodes.add(a);
+    JarNode b = JarNode.start(dir.resolve("b"), env);
+    nodes.add(b);
+    Await.until("one node holds the lease", Duration.ofSeconds(10), () -> delivering(a) + delivering(b) == 1);
+    JarNode holder = delivering(a) == 1 ? a : b;
+    JarNode other = holder == a ? b : a;
+    List<String> sent = new ArrayList<>();
+    try (WsClient ann = WsClient.connect(client, other.port(), "ann")) {
+      ann.join("lobby");
+      sent.add(ann.say("lobby", "before"));
+      Await.until("delivered by the holder", Duration.ofSeconds(10),
+          () -> backend.acknowledged(WebhooksIT.PATH).size() == 1);
+      holder.terminate();
+      holder.awaitExit(Duration.ofSeconds(30));
+      // the lease lasts ten minutes: only a holder that gives it up lets the other node deliver within this test
+      sent.add(ann.say("lobby", "after"));
+      Await.until("the other node took over", Duration.ofSeconds(20), () -> delivering(other) == 1
+          && backend.acknowledged(WebhooksIT.PATH).size() == 2);
+      assertThat(backend.acknowledged(WebhooksIT.PATH).stream()
+          .map(c -> c.body().getJsonObject("data").getString("id")).toList()).containsExactlyElementsOf(sent);
+    }
+  }
+
   private static double delivering(JarNode n) {
     return n.process().isAlive() ? TestNode.metric(n.port(), "roomcast_webhooks_delivering") : 0;
   }
