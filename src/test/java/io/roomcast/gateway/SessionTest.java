@@ -86,9 +86,7 @@ class SessionTest {
         SessionLimits limits = config.sessionLimits();
         SessionServices services = new SessionServices(vertx, () -> limits, () -> parser, metrics,
             new BridgeClient(vertx, config.bridgeTimeoutMs()), new RoomRegistry(vertx, metrics), false,
-            s -> closedSessions.incrementAndGet(),
-            new io.roomcast.hooks.HookClient(vertx, new io.roomcast.hooks.Hooks(vertx, config.hookSettings(),
-                new SimpleMeterRegistry())), config::hookSettings);
+            s -> closedSessions.incrementAndGet(), null, config::hookSettings);   // no hook is set: never called
         FlushBatch batch = new FlushBatch(vertx, context, metrics, config::writeDelayMs);
         HttpServer server = vertx.createHttpServer().requestHandler(req -> {
           Channel channel = WireSocket.channelOf(req);
