@@ -229,14 +229,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
       authenticator.identify(req).compose(identity -> connectHook(identity, ip)).onComplete(ar -> {
         if (ar.succeeded()) {
           ctx.response().setStatusCode(204).end();
-        } else if (ar.cause() instanceof HookRefused h) {
-          refuseUpgrade(ctx, Refusal.HOOK, h.status, h.status == 403 ? ErrorCode.FORBIDDEN : ErrorCode.UNAVAILABLE,
-              h.getMessage());
-        } else if (ar.cause() instanceof Authenticator.Refused r) {
-          refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN,
-              r.getMessage());
         } else {
-          refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE, io.roomcast.bus.Refusal.unavailable().message());
+          refuseFor(ctx, ip, ar.cause());
         }
       });
       return;
@@ -252,16 +246,8 @@ public final class ChatGatewayVerticle extends VerticleBase {
             state.releaseIp(ip);
             if (ar.succeeded()) {
               refuseUpgrade(ctx, Refusal.USER_CONNECTIONS, 429, ErrorCode.RATE_LIMITED, "this user holds too many connections");
-            } else if (ar.cause() instanceof HookRefused h) {
-              REFUSALS.info("upgrade refused for {} by the connect hook", ip);
-              refuseUpgrade(ctx, Refusal.HOOK, h.status, h.status == 403 ? ErrorCode.FORBIDDEN : ErrorCode.UNAVAILABLE,
-                  h.getMessage());
-            } else if (ar.cause() instanceof Authenticator.Refused r) {
-              REFUSALS.info("upgrade refused for {}: {}", ip, r.getMessage());
-              refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN, r.getMessage());
             } else {
-              refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE,
-                  io.roomcast.bus.Refusal.unavailable().message());
+              refuseFor(ctx, ip, ar.cause());
             }
             return;
           }
@@ -316,6 +302,21 @@ public final class ChatGatewayVerticle extends VerticleBase {
       }
       return Future.failedFuture(new HookRefused(503, "the application's connect check did not answer: retry later"));
     });
+  }
+
+  /** Answers a failed identity check, connect hook or broker call: the same refusal for an upgrade and a check. */
+  private void refuseFor(RoutingContext ctx, String ip, Throwable cause) {
+    if (cause instanceof HookRefused h) {
+      REFUSALS.info("upgrade refused for {} by the connect hook", ip);
+      refuseUpgrade(ctx, Refusal.HOOK, h.status, h.status == 403 ? ErrorCode.FORBIDDEN : ErrorCode.UNAVAILABLE,
+          h.getMessage());
+    } else if (cause instanceof Authenticator.Refused r) {
+      REFUSALS.info("upgrade refused for {}: {}", ip, r.getMessage());
+      refuseUpgrade(ctx, Refusal.IDENTITY, r.status, r.status == 400 ? ErrorCode.BAD_REQUEST : ErrorCode.FORBIDDEN,
+          r.getMessage());
+    } else {
+      refuseUpgrade(ctx, Refusal.BROKER, 503, ErrorCode.UNAVAILABLE, io.roomcast.bus.Refusal.unavailable().message());
+    }
   }
 
   private void refuseUpgrade(RoutingContext ctx, Refusal reason, int status, ErrorCode code, String message) {

@@ -11,8 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,10 +131,6 @@ public final class HookClient {
     if (err instanceof TimeoutException || String.valueOf(err.getMessage()).toLowerCase().contains("timeout")) {
       return HookMetrics.Cause.TIMEOUT;
     }
-    if (err instanceof ConnectException || err instanceof UnknownHostException
-        || err.getCause() instanceof ConnectException) {
-      return HookMetrics.Cause.UNREACHABLE;
-    }
-    return HookMetrics.Cause.UNREACHABLE;
+    return HookMetrics.Cause.UNREACHABLE;   // refused, reset, unknown host: no answer came
   }
 }

@@ -178,16 +178,16 @@ public final class WebhookDelivery {
           event.type(), event.room(), settings.maxAgeSeconds());
       return store.dead(event, settings.deadMax());
     }
-    return post(event).recover(err -> {
+    return post(event).compose(ok -> store.delivered(event).onSuccess(v -> {
+      delivered.increment();
+      latency.record(Math.max(0, System.currentTimeMillis() - event.ts()), TimeUnit.MILLISECONDS);
+    }), err -> {
       failedAttempts.increment();
       long pause = backoff(attempt);
       LOG.debug("webhooks: event {} attempt {} failed ({}); retry in {} ms", event.id(), attempt + 1, err.toString(),
           pause);
-      return pause(pause).compose(v -> deliver(event, attempt + 1).map(x -> false));
-    }).compose(first -> first == Boolean.FALSE ? Future.succeededFuture() : store.delivered(event).onSuccess(v -> {
-      delivered.increment();
-      latency.record(Math.max(0, System.currentTimeMillis() - event.ts()), TimeUnit.MILLISECONDS);
-    }));
+      return pause(pause).compose(v -> deliver(event, attempt + 1));
+    });
   }
 
   /** One attempt: true on a 2xx. */

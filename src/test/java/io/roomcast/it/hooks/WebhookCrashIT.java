@@ -41,19 +41,9 @@ class WebhookCrashIT extends NodeTest {
   @Test
   @DisplayName("a SIGKILL mid-delivery: the event is delivered again by the other node, same id, nothing lost")
   void killedMidDelivery() {
-    redis = RedisServer.startProcess();
-    Map<String, String> env = Map.of("REDIS_URL", redis.url(), "CHAT_WEBHOOK_URL", backend.url(WebhooksIT.PATH),
-        "CHAT_WEBHOOK_SECRET", HookBackend.SECRET, "CHAT_WEBHOOK_EVENTS", "message.created",
-        "CHAT_WEBHOOK_POLL_MS", "50", "CHAT_WEBHOOK_LEASE_MS", "2000", "CHAT_WEBHOOK_RETRY_MIN_MS", "50",
-        "CHAT_LOG_LEVEL", "WARN");
-    JarNode a = JarNode.start(dir.resolve("a"), env);
-    nodes.add(a);
-    JarNode b = JarNode.start(dir.resolve("b"), env);
-    nodes.add(b);
-    Await.until("one node holds the lease", Duration.ofSeconds(10),
-        () -> delivering(a) + delivering(b) == 1);
-    JarNode holder = delivering(a) == 1 ? a : b;
-    JarNode other = holder == a ? b : a;
+    JarNode[] pair = twoNodes("2000");
+    JarNode holder = pair[0];
+    JarNode other = pair[1];
 
     backend.hold(WebhooksIT.PATH);
     List<String> sent = new ArrayList<>();
@@ -89,18 +79,9 @@ class WebhookCrashIT extends NodeTest {
   @Test
   @DisplayName("a rolling restart: the delivering node gets SIGTERM and hands over, events go on in order")
   void rollingRestart() {
-    redis = RedisServer.startProcess();
-    Map<String, String> env = Map.of("REDIS_URL", redis.url(), "CHAT_WEBHOOK_URL", backend.url(WebhooksIT.PATH),
-        "CHAT_WEBHOOK_SECRET", HookBackend.SECRET, "CHAT_WEBHOOK_EVENTS", "message.created",
-        "CHAT_WEBHOOK_POLL_MS", "50", "CHAT_WEBHOOK_LEASE_MS", "600000", "CHAT_DRAIN_SECONDS", "0",
-        "CHAT_LOG_LEVEL", "WARN");
-    JarNode a = JarNode.start(dir.resolve("a"), env);
-    nodes.add(a);
-    JarNode b = JarNode.start(dir.resolve("b"), env);
-    nodes.add(b);
-    Await.until("one node holds the lease", Duration.ofSeconds(10), () -> delivering(a) + delivering(b) == 1);
-    JarNode holder = delivering(a) == 1 ? a : b;
-    JarNode other = holder == a ? b : a;
+    JarNode[] pair = twoNodes("600000");
+    JarNode holder = pair[0];
+    JarNode other = pair[1];
     List<String> sent = new ArrayList<>();
     try (WsClient ann = WsClient.connect(client, other.port(), "ann")) {
       ann.join("lobby");
@@ -116,6 +97,21 @@ class WebhookCrashIT extends NodeTest {
       assertThat(backend.acknowledged(WebhooksIT.PATH).stream()
           .map(c -> c.body().getJsonObject("data").getString("id")).toList()).containsExactlyElementsOf(sent);
     }
+  }
+
+  /** Redis and two nodes delivering to the backend with {@code leaseMs}; returns {holder, other} once one holds it. */
+  private JarNode[] twoNodes(String leaseMs) {
+    redis = RedisServer.startProcess();
+    Map<String, String> env = Map.of("REDIS_URL", redis.url(), "CHAT_WEBHOOK_URL", backend.url(WebhooksIT.PATH),
+        "CHAT_WEBHOOK_SECRET", HookBackend.SECRET, "CHAT_WEBHOOK_EVENTS", "message.created",
+        "CHAT_WEBHOOK_POLL_MS", "50", "CHAT_WEBHOOK_LEASE_MS", leaseMs, "CHAT_WEBHOOK_RETRY_MIN_MS", "50",
+        "CHAT_DRAIN_SECONDS", "0", "CHAT_LOG_LEVEL", "WARN");
+    JarNode a = JarNode.start(dir.resolve("a"), env);
+    nodes.add(a);
+    JarNode b = JarNode.start(dir.resolve("b"), env);
+    nodes.add(b);
+    Await.until("one node holds the lease", Duration.ofSeconds(10), () -> delivering(a) + delivering(b) == 1);
+    return delivering(a) == 1 ? new JarNode[] {a, b} : new JarNode[] {b, a};
   }
 
   private static double delivering(JarNode n) {
